@@ -1,0 +1,285 @@
+#!/usr/bin/env node
+/**
+ * The command line: yargs parses argv, the core (api.ts) does the work and returns data, this
+ * file prints it and sets the exit code. The only module that touches process.argv, exitCode
+ * and yargs.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { ClusrestoreError, InventoryError, formatDiagnostic } from './errors';
+import { CLI_EXIT_CODES } from './exit-codes';
+import { FORMATS, type Format } from './inventory/presets';
+import type { Plan } from './plan/build';
+
+const EXIT_EPILOGUE =
+  'Exit codes: ' +
+  CLI_EXIT_CODES.map((e) => `${e.code} ${e.name}`).join(', ') +
+  '. Docs: README.md.';
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+const io: Io = {
+  out: (s) => process.stdout.write(s + '\n'),
+  err: (s) => process.stderr.write(s + '\n'),
+};
+
+/** Runs one command, mapping named errors to their exit codes; stack traces only with --debug. */
+async function run(
+  debug: boolean,
+  json: boolean,
+  body: () => Promise<number> | number,
+): Promise<void> {
+  try {
+    process.exitCode = await body();
+  } catch (err) {
+    if (err instanceof ClusrestoreError) {
+      if (json) io.out(JSON.stringify(errorJson(err), null, 2));
+      io.err(`clusrestore: ${err.message}`);
+      if (debug) io.err(err.stack ?? '');
+      process.exitCode = err.exitCode;
+    } else {
+      io.err(`clusrestore: internal error: ${(err as Error).message ?? String(err)}`);
+      io.err(
+        debug
+          ? ((err as Error).stack ?? '')
+          : 'Rerun with --debug for the stack trace, and report it.',
+      );
+      process.exitCode = 4;
+    }
+  }
+}
+
+function errorJson(err: ClusrestoreError): object {
+  return {
+    schema: 'clusrestore/error/v1',
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err instanceof InventoryError ? { diagnostics: err.diagnostics } : {}),
+    },
+  };
+}
+
+function progressReporter(enabled: boolean): {
+  onProgress?: (done: number, total: number) => void;
+  stop: () => void;
+} {
+  if (!enabled || !process.stderr.isTTY) return { stop: () => {} };
+  // Loaded only when a terminal will show it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress');
+  const bar = new SingleBar(
+    {
+      stream: process.stderr,
+      format: 'rendering {bar} {value}/{total} clusters',
+      clearOnComplete: true,
+    },
+    Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    onProgress: (done, total) => {
+      if (total < 200) return;
+      if (!started) (bar.start(total, 0), (started = true));
+      bar.update(done);
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+function printRefusals(plan: Plan): number {
+  const refused = plan.clusters.flatMap((c) => c.refused);
+  for (const d of refused) io.err(`clusrestore: ${formatDiagnostic(d)}`);
+  return refused.length;
+}
+
+async function main(): Promise<void> {
+  await yargs(hideBin(process.argv))
+    .scriptName('clusrestore')
+    .usage(
+      '$0 <command> [options]\n\nGenerates scripts that restore an Exchange directory or store onto a cluster node in the safe order of KB Q188674: confirm the Restore in Progress key, start the service through the service control manager, let the engine recover, then bring the cluster resource online.',
+    )
+    .option('debug', { type: 'boolean', default: false, describe: 'Print stack traces of errors' })
+    .command(
+      'generate [inventory]',
+      'Write the scripts and runbooks for every cluster of an inventory (the bundled example when none is given)',
+      (y) =>
+        y
+          .positional('inventory', { type: 'string', describe: 'Inventory file (YAML or JSON)' })
+          .option('out', { type: 'string', default: 'out', describe: 'Output folder' })
+          .option('cluster', {
+            type: 'string',
+            array: true,
+            describe: 'Only this cluster (repeatable)',
+          })
+          .option('format', {
+            choices: FORMATS,
+            array: true,
+            describe: 'Only this format (repeatable)',
+          })
+          .option('dry-run', {
+            type: 'boolean',
+            default: false,
+            describe: 'Render and check everything, print the plan and diffs, write nothing',
+          })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON' })
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe: 'Overwrite files edited by hand since clusrestore wrote them',
+          })
+          .option('detailed-exitcode', {
+            type: 'boolean',
+            default: false,
+            describe: 'With --dry-run: exit 2 when files would change',
+          })
+          .example('$0 generate', 'Generate from the bundled example into out/')
+          .example(
+            '$0 generate inventory.yaml --dry-run --detailed-exitcode',
+            'Show what would change; exit 2 if anything would',
+          )
+          .epilogue(EXIT_EPILOGUE),
+      (argv) =>
+        run(argv.debug, argv.json, async () => {
+          const { bundledInventory, planGeneration } = await import('./api.js');
+          const { applyPlan } = await import('./write.js');
+          const view = await import('./plan/view.js');
+          const progress = progressReporter(!argv.json);
+          const { plan } = planGeneration(argv.inventory ?? bundledInventory(), {
+            outDir: argv.out,
+            clusters: argv.cluster,
+            formats: argv.format as Format[] | undefined,
+            force: argv.force,
+            onProgress: progress.onProgress,
+          });
+          progress.stop();
+          const refused = printRefusals(plan);
+          if (argv.dryRun) {
+            if (plan.checkProblems.length) {
+              const { OutputCheckError } = await import('./errors.js');
+              throw new OutputCheckError(plan.checkProblems);
+            }
+            if (argv.json) io.out(JSON.stringify(view.planJson(plan, true), null, 2));
+            else
+              io.out(
+                view.planText(plan, { diffs: true, steps: true }) +
+                  '\n' +
+                  view.summaryLine(plan, true),
+              );
+            if (refused || plan.summary.conflict) return 1;
+            return argv.detailedExitcode && view.hasChanges(plan) ? 2 : 0;
+          }
+          applyPlan(plan);
+          if (argv.json) io.out(JSON.stringify(view.planJson(plan, false), null, 2));
+          else
+            io.out(
+              view.planText(plan, { diffs: false, steps: false }) +
+                '\n' +
+                view.summaryLine(plan, false),
+            );
+          return refused ? 1 : 0;
+        }),
+    )
+    .command(
+      'validate [inventory]',
+      'Check an inventory and every file it renders (PowerShell parser when pwsh is found), writing nothing',
+      (y) =>
+        y
+          .positional('inventory', { type: 'string', describe: 'Inventory file (YAML or JSON)' })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
+          .option('require-pwsh', {
+            type: 'boolean',
+            default: false,
+            describe: 'Fail when no pwsh is found to parse the .ps1 files',
+          })
+          .epilogue(EXIT_EPILOGUE),
+      (argv) =>
+        run(argv.debug, argv.json, async () => {
+          const { validateInventory } = await import('./validate/run.js');
+          const report = await validateInventory(
+            argv.inventory ?? (await import('./api.js')).bundledInventory(),
+            { requirePwsh: argv.requirePwsh },
+          );
+          if (argv.json) io.out(JSON.stringify(report, null, 2));
+          else {
+            for (const r of report.refused) io.err(`clusrestore: ${formatDiagnostic(r)}`);
+            for (const p of report.problems) io.err(`clusrestore: ${p}`);
+            io.out(report.summary);
+          }
+          return report.ok ? 0 : 1;
+        }),
+    )
+    .command(
+      'verify [out]',
+      'Check an output folder against its manifest.json: changed, missing and added files, and the output checks',
+      (y) =>
+        y
+          .positional('out', { type: 'string', default: 'out', describe: 'Output folder' })
+          .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
+          .epilogue(EXIT_EPILOGUE),
+      (argv) =>
+        run(argv.debug, argv.json, async () => {
+          const { verifyOutput } = await import('./verify.js');
+          const report = verifyOutput(argv.out);
+          if (argv.json)
+            io.out(
+              JSON.stringify(
+                { schema: 'clusrestore/verify/v1', ...report, ok: report.problems.length === 0 },
+                null,
+                2,
+              ),
+            );
+          else {
+            for (const p of report.problems) io.err(`clusrestore: ${argv.out}/${p}`);
+            io.out(
+              `${report.problems.length ? 'FAILED' : 'OK'}: ${report.checked} files checked, ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}.`,
+            );
+          }
+          return report.problems.length ? 1 : 0;
+        }),
+    )
+    .command(
+      'schema',
+      "Print the inventory's JSON Schema (for editor completion)",
+      (y) => y,
+      (argv) =>
+        run(argv.debug, false, async () => {
+          const { inventoryJsonSchema } = await import('./inventory/schema.js');
+          io.out(JSON.stringify(inventoryJsonSchema(), null, 2));
+          return 0;
+        }),
+    )
+    .command(
+      'init [file]',
+      'Write a commented example inventory (never overwrites)',
+      (y) =>
+        y.positional('file', {
+          type: 'string',
+          default: 'inventory.yaml',
+          describe: 'Where to write it',
+        }),
+      (argv) =>
+        run(argv.debug, false, async () => {
+          const { initInventory } = await import('./api.js');
+          initInventory(argv.file);
+          io.out(`Wrote ${argv.file}. Edit it, then: clusrestore generate ${argv.file} --dry-run`);
+          return 0;
+        }),
+    )
+    .demandCommand(1, 'Name a command: generate, validate, verify, schema or init.')
+    .strict()
+    .recommendCommands()
+    .help()
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err, y) => {
+      if (err) throw err;
+      io.err(y.help() ? `${msg}\nRun clusrestore --help for usage.` : msg);
+      process.exit(1);
+    })
+    .parseAsync();
+}
+
+void main();

@@ -1,0 +1,88 @@
+/**
+ * Named errors. The core throws them; src/cli.ts catches them once and maps each to its exit
+ * code (see CLI_EXIT_CODES). Stack traces are printed only with --debug.
+ */
+
+/** One located problem: `file:line:col path: message`. */
+export interface Diagnostic {
+  file: string;
+  line: number;
+  col: number;
+  /** Inventory path such as `clusters[1].nodes[0]`. */
+  path: string;
+  message: string;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.col} ${d.path}: ${d.message}`;
+}
+
+/** `['clusters', 1, 'nodes', 0]` -> `clusters[1].nodes[0]`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : seg;
+  return out || '(document)';
+}
+
+export abstract class ClusrestoreError extends Error {
+  /** Exit code of the CLI for this error. */
+  abstract readonly exitCode: number;
+  /** Stable identifier for --json output. */
+  abstract readonly code: string;
+}
+
+/** The inventory cannot be used: every problem, located. */
+export class InventoryError extends ClusrestoreError {
+  readonly exitCode = 1;
+  readonly code = 'inventory-invalid';
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(
+      `${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in the inventory:\n` +
+        diagnostics.map(formatDiagnostic).join('\n'),
+    );
+  }
+}
+
+/** Bad command-line use that yargs cannot catch (an unknown --cluster, an existing file for init). */
+export class UsageError extends ClusrestoreError {
+  readonly exitCode = 1;
+  readonly code = 'usage';
+}
+
+/** Files in the output folder were edited by hand and would be overwritten. */
+export class ConflictError extends ClusrestoreError {
+  readonly exitCode = 1;
+  readonly code = 'hand-edited';
+  constructor(readonly files: string[]) {
+    super(
+      `${files.length} file${files.length === 1 ? ' was' : 's were'} changed since clusrestore wrote ${files.length === 1 ? 'it' : 'them'} ` +
+        `(the bytes no longer match manifest.json); nothing was written:\n` +
+        files.map((f) => `  ${f}`).join('\n') +
+        `\nKeep your changes elsewhere, or rerun with --force to overwrite them.`,
+    );
+  }
+}
+
+/** A rendered file failed an output check: a bug in a template, never the user's fault. */
+export class OutputCheckError extends ClusrestoreError {
+  readonly exitCode = 1;
+  readonly code = 'output-check-failed';
+  constructor(readonly problems: string[]) {
+    super(`generated output failed its checks:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+/** The output folder no longer matches the manifest (verify). */
+export class VerifyError extends ClusrestoreError {
+  readonly exitCode = 1;
+  readonly code = 'verify-failed';
+  constructor(readonly problems: string[]) {
+    super(`output does not match its manifest:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+/** Reading or writing a file failed. */
+export class IoError extends ClusrestoreError {
+  readonly exitCode = 3;
+  readonly code = 'io-error';
+}

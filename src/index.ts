@@ -1,0 +1,21 @@
+/** clusrestore's library API: the CLI is a thin layer over these. */
+export { bundledInventory, generate, initInventory, planGeneration } from './api';
+export * from './errors';
+export { CLI_EXIT_CODES, SCRIPT_EXIT_CODES, type ScriptExitCode } from './exit-codes';
+export { loadInventory, parseInventory } from './inventory/load';
+export { PRESETS, FORMATS, type Format, type PresetName } from './inventory/presets';
+export { inventoryJsonSchema } from './inventory/schema';
+export type { ClusterConfig, Inventory, Timeouts } from './inventory/types';
+export {
+  buildPlan,
+  type Plan,
+  type PlannedFile,
+  type ClusterPlan,
+  type Manifest,
+  type PlanOptions,
+} from './plan/build';
+export { clusterSteps, whatIfLine, type Step } from './plan/steps';
+export { planJson, planText, summaryLine, hasChanges } from './plan/view';
+export { readOutState } from './out-state';
+export { applyPlan, type ApplyResult } from './write';
+export { verifyOutput, type VerifyReport } from './verify';

@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { SCRIPT_EXIT_CODES } from '../exit-codes';
+import type { Format } from '../inventory/presets';
+import type { ClusterConfig } from '../inventory/types';
+import { STEP_DEFS, clusterSteps, restoreKeyPath, type Step } from '../plan/steps';
+import { TOOL_VERSION, packageRoot } from '../version';
+import { cmdText, cmdValue, intLiteral, mdCode, psArray, psLiteral } from './escape';
+
+/** Template file of each format, below templates/. */
+const TEMPLATE_FILES: Record<Format, string> = {
+  ps1: 'ps1/restore.ps1.hbs',
+  cmd: 'cmd/restore.cmd.hbs',
+  runbook: 'runbook/RUNBOOK.md.hbs',
+};
+
+/** Everything a template sees. Values reach output only through the escaping helpers. */
+export interface TemplateContext {
+  tool: { name: 'clusrestore'; version: string };
+  inventorySha256: string;
+  cluster: Omit<ClusterConfig, 'sources'>;
+  /** `HKLM\...` form of the restore key (runbook; the scripts build it themselves). */
+  restoreKeyPath: string;
+  /** Step words with `{0}` for the timeout, keyed by camel-cased step id (scripts). */
+  stepText: Record<string, string>;
+  /** Steps with their words filled in (runbook). */
+  steps: Step[];
+  exitCodes: typeof SCRIPT_EXIT_CODES;
+  files: Record<Format, string>;
+}
+
+/** File name of each output, relative to the cluster's folder. */
+export function outputFileNames(clusterName: string): Record<Format, string> {
+  return {
+    ps1: `restore-${clusterName}.ps1`,
+    cmd: `restore-${clusterName}.cmd`,
+    runbook: 'RUNBOOK.md',
+  };
+}
+
+export function templateContext(cluster: ClusterConfig, inventorySha256: string): TemplateContext {
+  const { sources: _sources, ...plain } = cluster;
+  const stepText: Record<string, string> = {};
+  for (const def of STEP_DEFS) stepText[camel(def.id)] = def.operation;
+  return {
+    tool: { name: 'clusrestore', version: TOOL_VERSION },
+    inventorySha256,
+    cluster: plain,
+    restoreKeyPath: restoreKeyPath(cluster),
+    stepText,
+    steps: clusterSteps(cluster),
+    exitCodes: SCRIPT_EXIT_CODES,
+    files: outputFileNames(cluster.name),
+  };
+}
+
+function camel(id: string): string {
+  return id.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * One Handlebars instance with the helpers registered once, and each template compiled once on
+ * first use (strict: a missing field throws; noEscape: helpers do all escaping).
+ */
+class Engine {
+  private readonly hb = Handlebars.create();
+  private readonly compiled = new Map<Format, HandlebarsTemplateDelegate<TemplateContext>>();
+  private readonly helpers = {
+    psq: psLiteral,
+    psArray,
+    int: intLiteral,
+    cmdValue,
+    cmdText,
+    mdCode,
+    /** `{{#each (codes)}}` helpers stay out: templates iterate context data only. */
+    eq: (a: unknown, b: unknown) => a === b,
+    has: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
+  };
+
+  constructor() {
+    for (const [name, fn] of Object.entries(this.helpers)) {
+      // Handlebars passes its options object last; the helpers take only their own arguments.
+      this.hb.registerHelper(name, (...args: unknown[]) =>
+        (fn as (...a: unknown[]) => unknown)(...args.slice(0, -1)),
+      );
+    }
+  }
+
+  render(format: Format, context: TemplateContext): string {
+    let template = this.compiled.get(format);
+    if (!template) {
+      const file = join(packageRoot(), 'templates', TEMPLATE_FILES[format]);
+      const source = readFileSync(file, 'utf8');
+      const knownHelpers = Object.fromEntries(Object.keys(this.helpers).map((h) => [h, true]));
+      template = this.hb.compile<TemplateContext>(source, {
+        strict: true,
+        noEscape: true,
+        knownHelpers,
+        knownHelpersOnly: true,
+      });
+      this.compiled.set(format, template);
+    }
+    try {
+      return template(context);
+    } catch (err) {
+      throw new Error(`templates/${TEMPLATE_FILES[format]}: ${(err as Error).message}`);
+    }
+  }
+}
+
+let engine: Engine | undefined;
+
+/** Renders one format for one cluster as text with LF line endings (see output.ts for bytes). */
+export function renderText(format: Format, context: TemplateContext): string {
+  engine ??= new Engine();
+  return engine.render(format, context);
+}

@@ -1,0 +1,22 @@
+import type { Format } from '../inventory/presets';
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * Encoding and line endings, applied in this one place:
+ * - .ps1: UTF-8 with BOM (Windows PowerShell 5.1 reads BOM-less files as ANSI, where some UTF-8
+ *   bytes become quote characters) and CRLF;
+ * - .cmd: ASCII and CRLF (cmd loses labels in LF files and reads bytes in the console code page);
+ * - runbook: UTF-8, LF, as prettier writes Markdown.
+ */
+export function encodeOutput(format: Format, text: string): Buffer {
+  const lf = text.replace(/\r\n/g, '\n');
+  switch (format) {
+    case 'ps1':
+      return Buffer.concat([BOM, Buffer.from(lf.replace(/\n/g, '\r\n'), 'utf8')]);
+    case 'cmd':
+      return Buffer.from(lf.replace(/\n/g, '\r\n'), 'latin1');
+    case 'runbook':
+      return Buffer.from(lf, 'utf8');
+  }
+}

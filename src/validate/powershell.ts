@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { packageRoot } from '../version';
+
+/**
+ * The pwsh to use: $CLUSRESTORE_PWSH, then the one `npm run setup:pwsh` installs into
+ * .tools/pwsh, then PATH. Undefined when there is none.
+ */
+export function findPwsh(): string | undefined {
+  const candidates = [
+    process.env.CLUSRESTORE_PWSH,
+    join(packageRoot(), '.tools', 'pwsh', 'pwsh'),
+    ...(process.env.PATH ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((d) => join(d, 'pwsh')),
+  ];
+  for (const c of candidates) {
+    if (!c) continue;
+    try {
+      accessSync(c, constants.X_OK);
+      return c;
+    } catch {
+      /* next candidate */
+    }
+  }
+  return undefined;
+}
+
+/** A script to check, by name (for messages) and exact bytes. */
+export interface ScriptInput {
+  name: string;
+  bytes: Buffer;
+}
+
+export interface ScriptCheck {
+  name: string;
+  problems: string[];
+}
+
+/**
+ * Parses scripts with PowerShell's own parser and checks Windows PowerShell 5.1 syntax, in one
+ * pwsh process for the whole batch (starting pwsh costs about a second). The files are written
+ * to a temporary folder byte for byte, so the parser sees the BOM and line endings as Windows will.
+ */
+export async function parsePowerShell(
+  pwsh: string,
+  scripts: ScriptInput[],
+): Promise<ScriptCheck[]> {
+  if (scripts.length === 0) return [];
+  const dir = mkdtempSync(join(tmpdir(), 'clusrestore-parse-'));
+  try {
+    const paths = scripts.map((s, i) => {
+      const p = join(dir, `${i}.ps1`);
+      writeFileSync(p, s.bytes);
+      return p;
+    });
+    const list = join(dir, 'list.txt');
+    writeFileSync(list, paths.join('\n') + '\n', 'utf8');
+    const checker = join(packageRoot(), 'src', 'validate', 'Test-GeneratedScript.ps1');
+    const stdout = await runPwsh(pwsh, [
+      '-NoProfile',
+      '-NonInteractive',
+      '-File',
+      checker,
+      '-ListPath',
+      list,
+    ]);
+    const byPath = new Map<string, string[]>();
+    for (const line of stdout.split('\n')) {
+      if (!line.trim()) continue;
+      const r = JSON.parse(line) as { path: string; problems: string[] | null };
+      byPath.set(r.path, r.problems ?? []);
+    }
+    return scripts.map((s, i) => {
+      const problems = byPath.get(paths[i]);
+      return {
+        name: s.name,
+        problems: problems ?? ['the PowerShell parser gave no result for this file'],
+      };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runPwsh(pwsh: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(pwsh, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(out);
+      else
+        reject(
+          new Error(`pwsh exited with ${code}: ${err.trim().split('\n').slice(0, 5).join(' ')}`),
+        );
+    });
+  });
+}

@@ -1,0 +1,63 @@
+import type { Diagnostic } from '../errors';
+import { loadInventory } from '../inventory/load';
+import { buildPlan } from '../plan/build';
+import { findPwsh, parsePowerShell } from './powershell';
+
+/** What `validate` found. */
+export interface ValidateReport {
+  schema: 'clusrestore/validate/v1';
+  ok: boolean;
+  clusters: number;
+  files: number;
+  /** Whether the .ps1 files went through PowerShell's own parser. */
+  pwsh: { found: boolean; path?: string };
+  refused: Diagnostic[];
+  problems: string[];
+  summary: string;
+}
+
+/**
+ * Inventory checks, rendering and every output check, writing nothing: the byte checks always,
+ * PowerShell's parser and the Windows PowerShell 5.1 syntax check when pwsh is found.
+ */
+export async function validateInventory(
+  file: string,
+  opts: { requirePwsh: boolean },
+): Promise<ValidateReport> {
+  const inventory = loadInventory(file);
+  const plan = buildPlan(
+    inventory,
+    { manifest: undefined, manifestBytes: undefined, read: () => undefined },
+    { outDir: '' },
+  );
+  const problems = [...plan.checkProblems];
+  const files = plan.clusters.flatMap((c) => c.files);
+  const pwsh = findPwsh();
+  if (pwsh) {
+    const scripts = files.filter((f) => f.format === 'ps1');
+    const results = await parsePowerShell(
+      pwsh,
+      scripts.map((f) => ({ name: f.path, bytes: f.bytes })),
+    );
+    for (const r of results) for (const p of r.problems) problems.push(`${r.name}: ${p}`);
+  } else if (opts.requirePwsh) {
+    problems.push(
+      'no pwsh found on PATH or in .tools/pwsh (npm run setup:pwsh installs it); the .ps1 files were not parsed',
+    );
+  }
+  const refused = plan.clusters.flatMap((c) => c.refused);
+  const ok = problems.length === 0 && refused.length === 0;
+  const parsed = pwsh
+    ? 'parsed by PowerShell'
+    : 'NOT parsed by PowerShell (no pwsh found; npm run setup:pwsh)';
+  return {
+    schema: 'clusrestore/validate/v1',
+    ok,
+    clusters: plan.clusters.length,
+    files: files.length,
+    pwsh: pwsh ? { found: true, path: pwsh } : { found: false },
+    refused,
+    problems,
+    summary: `${ok ? 'OK' : 'FAILED'}: ${plan.clusters.length} clusters, ${files.length} files checked, .ps1 ${parsed}; ${problems.length + refused.length} problems.`,
+  };
+}

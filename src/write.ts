@@ -1,0 +1,56 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ConflictError, IoError, OutputCheckError } from './errors';
+import { MANIFEST_FILE } from './out-state';
+import type { Plan } from './plan/build';
+
+/** What applyPlan did. */
+export interface ApplyResult {
+  written: string[];
+  unchanged: number;
+}
+
+/**
+ * Writes a plan: the one module that writes output files. Refuses the whole plan when an output
+ * check failed or a hand-edited file is in the way; writes each changed file atomically
+ * (temporary file in the same folder, then rename); leaves identical files untouched; writes the
+ * manifest last. Never deletes an output file.
+ */
+export function applyPlan(plan: Plan): ApplyResult {
+  if (plan.checkProblems.length) throw new OutputCheckError(plan.checkProblems);
+  const conflicts = plan.clusters.flatMap((c) =>
+    c.files.filter((f) => f.status === 'conflict').map((f) => join(plan.outDir, f.path)),
+  );
+  if (conflicts.length) throw new ConflictError(conflicts);
+
+  const written: string[] = [];
+  let unchanged = 0;
+  for (const file of plan.clusters.flatMap((c) => c.files)) {
+    if (file.status === 'unchanged') {
+      unchanged++;
+      continue;
+    }
+    writeAtomic(join(plan.outDir, file.path), file.bytes);
+    written.push(file.path);
+  }
+  if (plan.manifest.status !== 'unchanged')
+    writeAtomic(join(plan.outDir, MANIFEST_FILE), plan.manifest.bytes);
+  return { written, unchanged };
+}
+
+let counter = 0;
+
+/** Writes `bytes` to `path` so readers see either the old file or the new one, never half. */
+export function writeAtomic(path: string, bytes: Buffer): void {
+  const tmp = `${path}.${process.pid}.${++counter}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, bytes, { flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new IoError(
+      `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
+  }
+}
