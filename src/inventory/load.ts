@@ -34,7 +34,7 @@ export function parseInventory(bytes: Buffer, file: string): Inventory {
   if (doc.errors.length > 0) {
     throw new InventoryError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+        const pos = lineCounter.linePos(e.pos[0]);
         return {
           file,
           line: pos.line,
@@ -47,8 +47,8 @@ export function parseInventory(bytes: Buffer, file: string): Inventory {
   }
   const parsed = InventorySchema.safeParse(doc.toJS() ?? {}, { reportInput: true });
   const diagnostics: Diagnostic[] = [];
-  const report = (path: Path, message: string, at: Path = path) => {
-    const { line, col } = locate(at);
+  const report: Reporter = (path, message, at = path, onKey = false) => {
+    const { line, col } = locate(at, { key: onKey });
     diagnostics.push({ file, line, col, path: formatPath(path), message });
   };
 
@@ -69,7 +69,7 @@ function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   return ds.sort((a, b) => a.line - b.line || a.col - b.col || a.message.localeCompare(b.message));
 }
 
-type Reporter = (path: Path, message: string, at?: Path) => void;
+type Reporter = (path: Path, message: string, at?: Path, onKey?: boolean) => void;
 
 function reportIssue(issue: z.core.$ZodIssue, report: Reporter): void {
   const path = issue.path as Path;
@@ -84,6 +84,7 @@ function reportIssue(issue: z.core.$ZodIssue, report: Reporter): void {
           [...path, k],
           `unknown key "${k}".${hint ? ` Did you mean "${hint}"?` : ''} Known keys here: ${known.join(', ')}`,
           [...path, k],
+          true,
         );
       }
       return;
@@ -98,6 +99,10 @@ function reportIssue(issue: z.core.$ZodIssue, report: Reporter): void {
       }
       return;
     case 'invalid_value':
+      if (issue.input === undefined) {
+        report(path, `missing required field "${key}".${example}`);
+        return;
+      }
       report(
         path,
         `${JSON.stringify(issue.input)} is not one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.${example}`,
@@ -324,13 +329,13 @@ function resolveClusters(raw: RawInventory, report: Reporter): ClusterConfig[] {
 
 /** Maps a data path to the line and column of its node, or of its nearest existing parent. */
 function makeLocator(doc: Document, lc: LineCounter): Locator {
-  return (path) => {
+  return (path, opts) => {
     for (let n = path.length; n >= 0; n--) {
       const prefix = path.slice(0, n);
       const node =
         prefix.length === 0 ? doc.contents : (doc.getIn(prefix, true) as Node | undefined);
       // An unknown key: point at the key itself, not its value.
-      const key = n === path.length && n > 0 ? keyNode(doc, prefix) : undefined;
+      const key = opts?.key && n === path.length && n > 0 ? keyNode(doc, prefix) : undefined;
       const target = key ?? node;
       if (target && (target as Node).range) return lc.linePos((target as Node).range![0]);
     }

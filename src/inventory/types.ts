@@ -54,5 +54,8 @@ export interface Inventory {
   locate: Locator;
 }
 
-/** Position of a path in the inventory file (1-based). */
-export type Locator = (path: (string | number)[]) => { line: number; col: number };
+/** Position of a path's value (or, with `key`, of its key) in the inventory file (1-based). */
+export type Locator = (
+  path: (string | number)[],
+  opts?: { key?: boolean },
+) => { line: number; col: number };
