@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { SCRIPT_EXIT_CODES } from '../exit-codes';
+import { SCRIPT_EXIT_CODES, scriptExitCode, type ScriptExitName } from '../exit-codes';
 import type { Format } from '../inventory/presets';
 import type { ClusterConfig } from '../inventory/types';
 import { STEP_DEFS, clusterSteps, restoreKeyPath, type Step } from '../plan/steps';
@@ -55,6 +55,13 @@ export function templateContext(cluster: ClusterConfig, inventorySha256: string)
   };
 }
 
+/** `90` -> `90 seconds`, `600` -> `10 minutes`, `5400` -> `90 minutes`. */
+export function durationText(value: unknown): string {
+  const s = Number(intLiteral(value));
+  if (s < 120 || s % 60 !== 0) return `${s} seconds`;
+  return `${s / 60} minutes`;
+}
+
 function camel(id: string): string {
   return id.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 }
@@ -75,6 +82,8 @@ class Engine {
     mdCode,
     /** `{{#each (codes)}}` helpers stay out: templates iterate context data only. */
     eq: (a: unknown, b: unknown) => a === b,
+    minutes: durationText,
+    exitCode: (name: unknown) => String(scriptExitCode(name as ScriptExitName)),
     has: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
   };
 
