@@ -152,6 +152,7 @@ async function main(): Promise<void> {
             clusters: argv.cluster,
             formats: argv.format as Format[] | undefined,
             force: argv.force,
+            diffs: argv.dryRun,
             onProgress: progress.onProgress,
           });
           progress.stop();

@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConflictError, IoError, OutputCheckError } from './errors';
 import { MANIFEST_FILE } from './out-state';
-import type { Plan } from './plan/build';
+import { sha256, type Plan } from './plan/build';
 
 /** What applyPlan did. */
 export interface ApplyResult {
@@ -30,7 +30,10 @@ export function applyPlan(plan: Plan): ApplyResult {
       unchanged++;
       continue;
     }
-    writeAtomic(join(plan.outDir, file.path), file.bytes);
+    const bytes = file.content();
+    if (sha256(bytes) !== file.sha256)
+      throw new Error(`${file.path} rendered differently the second time`);
+    writeAtomic(join(plan.outDir, file.path), bytes);
     written.push(file.path);
   }
   if (plan.manifest.status !== 'unchanged')

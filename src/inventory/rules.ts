@@ -89,10 +89,13 @@ export const RULES = {
     if (v.length > 128) return `is ${v.length} characters; clusrestore accepts at most 128`;
     if (!/^[\p{L}\p{N}]/u.test(v))
       return 'must start with a letter or digit, so it cannot be read as a switch';
-    // " ends a native command's argument, \ before it escapes it, and * ? [ ] are wildcards.
-    const m = /["\u201C-\u201E\\*?[\]]/.exec(v);
+    // " ends a native command's argument and * ? [ ] are wildcards for -Name parameters.
+    const m = /["\u201C-\u201E*?[\]]/.exec(v);
     if (m)
       return `has ${describeChar(v, m.index)}, which cannot be passed safely to cluster.exe or a -Name parameter`;
+    // A trailing \ would escape the closing quote that cluster.exe's argument parser sees.
+    if (v.endsWith('\\'))
+      return 'ends with a backslash, which cannot be passed safely to cluster.exe';
     if (v.endsWith('.')) return 'ends with a dot';
     return undefined;
   }),

@@ -23,7 +23,8 @@ export interface PlannedFile {
   /** True when --force turned a hand-edited file into an update. */
   forced: boolean;
   sha256: string;
-  bytes: Buffer;
+  /** The file's bytes: kept from planning for small runs, rendered again for large ones. */
+  content(): Buffer;
   /** Unified diff against the file on disk, for updates and conflicts (text formats only). */
   diff?: string;
 }
@@ -79,6 +80,8 @@ export interface PlanOptions {
   formats?: Format[];
   /** Overwrite hand-edited files. */
   force?: boolean;
+  /** Compute a unified diff for each update and conflict (the dry run shows them). */
+  diffs?: boolean;
   /** Called after each cluster is rendered. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -117,6 +120,9 @@ export function cmdRefusals(inv: Inventory, c: ClusterConfig): Diagnostic[] {
   return out;
 }
 
+/** Rendered bytes a plan keeps in memory before it renders files again when writing them. */
+const RETAIN_BUDGET = 64 * 1024 * 1024;
+
 export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -130,6 +136,9 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
   const manifestFiles: Manifest['files'] = { ...oldFiles };
   const clusters: ClusterPlan[] = [];
 
+  // Large fleets would hold hundreds of megabytes of rendered bytes; past this budget a file is
+  // rendered again when written instead of kept (rendering is deterministic and cheap).
+  let retained = 0;
   selected.forEach((c, index) => {
     const names = outputFileNames(c.name);
     const refused = c.formats.includes('cmd') ? cmdRefusals(inv, c) : [];
@@ -139,9 +148,13 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     const context = templateContext(c, inv.sha256);
     const files = formats.map((format): PlannedFile => {
       const path = `${c.name}/${names[format]}`;
-      const bytes = encodeOutput(format, renderText(format, context));
+      const render = () => encodeOutput(format, renderText(format, context));
+      const bytes = render();
       for (const p of checkBytes(format, bytes)) checkProblems.push(`${path}: ${p}`);
-      const file = compareWithDisk(path, c.name, format, bytes, state, opts.force ?? false);
+      const keep = retained + bytes.length <= RETAIN_BUDGET;
+      if (keep) retained += bytes.length;
+      const content = keep ? () => bytes : render;
+      const file = compareWithDisk(path, c.name, format, bytes, content, state, opts);
       summary[file.status]++;
       manifestFiles[path] = {
         sha256: file.sha256,
@@ -211,19 +224,20 @@ function compareWithDisk(
   cluster: string,
   format: Format,
   bytes: Buffer,
+  content: () => Buffer,
   state: OutState,
-  force: boolean,
+  opts: PlanOptions,
 ): PlannedFile {
   const hash = sha256(bytes);
-  const base = { path, cluster, format, sha256: hash, bytes, forced: false };
+  const base = { path, cluster, format, sha256: hash, content, forced: false };
   const current = state.read(path);
   if (!current) return { ...base, status: 'create' };
   if (current.equals(bytes)) return { ...base, status: 'unchanged' };
-  const diff = unifiedDiff(path, current, bytes, format);
+  const diff = opts.diffs ? unifiedDiff(path, current, bytes, format) : undefined;
   const recorded = state.manifest?.files[path]?.sha256;
   // A file whose bytes are not what clusrestore last wrote was edited by hand (or is not ours).
   if (recorded !== sha256(current)) {
-    return force
+    return opts.force
       ? { ...base, status: 'update', forced: true, diff }
       : { ...base, status: 'conflict', diff };
   }

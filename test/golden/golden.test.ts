@@ -53,13 +53,13 @@ describe.each(fixtures)('golden output for %s', (name, file) => {
     const golden = join(dir, f.path);
     if (UPDATE) {
       mkdirSync(dirname(golden), { recursive: true });
-      writeFileSync(golden, f.bytes);
+      writeFileSync(golden, f.content());
     }
     expect(existsSync(golden)).toBe(true);
     const expected = readFileSync(golden);
     // Compare as Buffers so a lost BOM or CRLF fails; show text when they differ.
-    if (!expected.equals(f.bytes)) expect(f.bytes.toString('latin1')).toBe(expected.toString('latin1'));
-    expect(expected.equals(f.bytes)).toBe(true);
+    if (!expected.equals(f.content())) expect(f.content().toString('latin1')).toBe(expected.toString('latin1'));
+    expect(expected.equals(f.content())).toBe(true);
   });
 
   it('has no stale golden files', () => {
@@ -68,7 +68,7 @@ describe.each(fixtures)('golden output for %s', (name, file) => {
 
   it('writes runbooks exactly as prettier formats them', () => {
     for (const f of files.filter((x) => x.format === 'runbook')) {
-      const text = f.bytes.toString('utf8');
+      const text = f.content().toString('utf8');
       expect(prettier(text, f.path)).toBe(text);
     }
   });
