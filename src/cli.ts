@@ -243,12 +243,22 @@ async function main(): Promise<void> {
     )
     .command(
       'schema',
-      "Print the inventory's JSON Schema (for editor completion)",
-      (y) => y,
+      "Print the inventory's JSON Schema (for editor completion), or with --contract the JSON output contract",
+      (y) =>
+        y.option('contract', {
+          type: 'boolean',
+          default: false,
+          describe: 'The schema of every --json output and script -ResultPath result instead',
+        }),
       (argv) =>
         run(argv.debug, false, async () => {
-          const { inventoryJsonSchema } = await import('./inventory/schema.js');
-          io.out(JSON.stringify(inventoryJsonSchema(), null, 2));
+          if (argv.contract) {
+            const { contractJsonSchema } = await import('./contract.js');
+            io.out(JSON.stringify(contractJsonSchema(), null, 2));
+          } else {
+            const { inventoryJsonSchema } = await import('./inventory/schema.js');
+            io.out(JSON.stringify(inventoryJsonSchema(), null, 2));
+          }
           return 0;
         }),
     )

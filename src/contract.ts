@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { SCRIPT_EXIT_CODES } from './exit-codes';
+import { FORMATS, PRESET_NAMES } from './inventory/presets';
+import { STEP_DEFS } from './plan/steps';
+
+/**
+ * The JSON contract, version 1: every JSON document clusrestore or one of its scripts writes
+ * (`generate --json`, `validate --json`, `verify --json`, errors under --json, and the scripts'
+ * -ResultPath results) is one of these, told apart by its `schema` field. Additive changes keep
+ * v1; anything else makes v2. `clusrestore schema --contract` prints it as JSON Schema.
+ */
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const diagnostic = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  col: z.number().int(),
+  path: z.string(),
+  message: z.string(),
+});
+const stepId = z.enum(STEP_DEFS.map((s) => s.id) as [string, ...string[]]);
+const step = z.object({ id: stepId, target: z.string(), operation: z.string() });
+const fileStatus = z.enum(['create', 'update', 'unchanged', 'conflict']);
+
+export const PlanDocument = z.object({
+  schema: z.literal('clusrestore/plan/v1'),
+  dryRun: z.boolean(),
+  outDir: z.string(),
+  inventory: z.object({ file: z.string(), sha256 }),
+  summary: z.object({
+    create: z.number().int(),
+    update: z.number().int(),
+    unchanged: z.number().int(),
+    conflict: z.number().int(),
+    changes: z.boolean(),
+  }),
+  clusters: z.array(
+    z.object({
+      name: z.string(),
+      preset: z.enum(PRESET_NAMES),
+      nodes: z.array(z.string()),
+      steps: z.array(step),
+      files: z.array(
+        z.object({
+          path: z.string(),
+          format: z.enum(FORMATS),
+          status: fileStatus,
+          forced: z.boolean(),
+          sha256,
+          diff: z.string().optional(),
+        }),
+      ),
+      refused: z.array(diagnostic),
+    }),
+  ),
+  manifest: z.object({ status: fileStatus }),
+  orphans: z.array(z.string()),
+});
+
+export const ValidateDocument = z.object({
+  schema: z.literal('clusrestore/validate/v1'),
+  ok: z.boolean(),
+  clusters: z.number().int(),
+  files: z.number().int(),
+  pwsh: z.object({ found: z.boolean(), path: z.string().optional() }),
+  refused: z.array(diagnostic),
+  problems: z.array(z.string()),
+  summary: z.string(),
+});
+
+export const VerifyDocument = z.object({
+  schema: z.literal('clusrestore/verify/v1'),
+  ok: z.boolean(),
+  outDir: z.string(),
+  checked: z.number().int(),
+  problems: z.array(z.string()),
+});
+
+export const ErrorDocument = z.object({
+  schema: z.literal('clusrestore/error/v1'),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    diagnostics: z.array(diagnostic).optional(),
+  }),
+});
+
+const outcome = z.enum(SCRIPT_EXIT_CODES.map((e) => e.name) as [string, ...string[]]);
+
+/** What a generated script writes to -ResultPath. */
+export const ResultDocument = z.object({
+  schema: z.literal('clusrestore/result/v1'),
+  tool: z.object({ name: z.literal('clusrestore'), version: z.string() }),
+  cluster: z.string(),
+  node: z.string(),
+  service: z.string(),
+  resource: z.string(),
+  restoreKey: z.string(),
+  mode: z.enum(['run', 'whatif']),
+  exitCode: z.number().int(),
+  outcome,
+  message: z.string(),
+  steps: z.array(
+    z.object({
+      id: stepId,
+      target: z.string(),
+      operation: z.string(),
+      status: z.enum(['done', 'whatif', 'skipped', 'failed', 'declined', 'not-needed']),
+      detail: z.string(),
+    }),
+  ),
+  checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
+  events: z.array(
+    z.object({
+      log: z.string(),
+      source: z.string(),
+      id: z.number().int(),
+      time: z.string(),
+      expected: z.boolean(),
+      message: z.string(),
+    }),
+  ),
+  keyBackup: z.string().nullable(),
+  logPath: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+});
+
+export const ContractDocument = z.discriminatedUnion('schema', [
+  PlanDocument,
+  ValidateDocument,
+  VerifyDocument,
+  ErrorDocument,
+  ResultDocument,
+]);
+
+/** The contract as JSON Schema (draft 2020-12). */
+export function contractJsonSchema(): object {
+  return {
+    title: 'clusrestore JSON contract v1',
+    ...z.toJSONSchema(ContractDocument, { target: 'draft-2020-12' }),
+  };
+}
