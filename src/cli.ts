@@ -62,30 +62,34 @@ function errorJson(err: ClusrestoreError): object {
   };
 }
 
+/**
+ * A progress bar on stderr for long runs, only on a terminal: piped output stays quiet.
+ * `phase(label)` returns the callback for one phase (rendering, writing).
+ */
 function progressReporter(enabled: boolean): {
-  onProgress?: (done: number, total: number) => void;
+  phase: (label: string) => ((done: number, total: number) => void) | undefined;
   stop: () => void;
 } {
-  if (!enabled || !process.stderr.isTTY) return { stop: () => {} };
+  if (!enabled || !process.stderr.isTTY) return { phase: () => undefined, stop: () => {} };
   // Loaded only when a terminal will show it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress');
   const bar = new SingleBar(
-    {
-      stream: process.stderr,
-      format: 'rendering {bar} {value}/{total} clusters',
-      clearOnComplete: true,
-    },
+    { stream: process.stderr, format: '{phase} {bar} {value}/{total}', clearOnComplete: true },
     Presets.shades_classic,
   );
-  let started = false;
+  let running = false;
   return {
-    onProgress: (done, total) => {
-      if (total < 200) return;
-      if (!started) (bar.start(total, 0), (started = true));
+    phase: (label) => (done, total) => {
+      if (total < 500) return;
+      if (!running) (bar.start(total, 0, { phase: label }), (running = true));
+      if (done === 1) (bar.setTotal(total), bar.update(0, { phase: label }));
       bar.update(done);
     },
-    stop: () => started && bar.stop(),
+    stop: () => {
+      if (running) bar.stop();
+      running = false;
+    },
   };
 }
 
@@ -153,7 +157,7 @@ async function main(): Promise<void> {
             formats: argv.format as Format[] | undefined,
             force: argv.force,
             diffs: argv.dryRun,
-            onProgress: progress.onProgress,
+            onProgress: progress.phase('rendering clusters'),
           });
           progress.stop();
           const refused = printRefusals(plan);
@@ -172,7 +176,8 @@ async function main(): Promise<void> {
             if (refused || plan.summary.conflict) return 1;
             return argv.detailedExitcode && view.hasChanges(plan) ? 2 : 0;
           }
-          applyPlan(plan);
+          applyPlan(plan, progress.phase('writing files'));
+          progress.stop();
           if (argv.json) io.out(JSON.stringify(view.planJson(plan, false), null, 2));
           else
             io.out(

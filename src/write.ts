@@ -16,7 +16,10 @@ export interface ApplyResult {
  * (temporary file in the same folder, then rename); leaves identical files untouched; writes the
  * manifest last. Never deletes an output file.
  */
-export function applyPlan(plan: Plan): ApplyResult {
+export function applyPlan(
+  plan: Plan,
+  onProgress?: (done: number, total: number) => void,
+): ApplyResult {
   if (plan.checkProblems.length) throw new OutputCheckError(plan.checkProblems);
   const conflicts = plan.clusters.flatMap((c) =>
     c.files.filter((f) => f.status === 'conflict').map((f) => join(plan.outDir, f.path)),
@@ -25,7 +28,9 @@ export function applyPlan(plan: Plan): ApplyResult {
 
   const written: string[] = [];
   let unchanged = 0;
-  for (const file of plan.clusters.flatMap((c) => c.files)) {
+  const files = plan.clusters.flatMap((c) => c.files);
+  for (const [i, file] of files.entries()) {
+    onProgress?.(i + 1, files.length);
     if (file.status === 'unchanged') {
       unchanged++;
       continue;
