@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SCRIPT_EXIT_CODES } from './exit-codes';
 import { FORMATS, PRESET_NAMES } from './inventory/presets';
-import { STEP_DEFS } from './plan/steps';
+import { IMPORT_KEY_STEP, STEP_DEFS } from './plan/steps';
 
 /**
  * The JSON contract, version 1: every JSON document clusrestore or one of its scripts writes
@@ -17,8 +17,10 @@ const diagnostic = z.object({
   path: z.string(),
   message: z.string(),
 });
-const stepId = z.enum(STEP_DEFS.map((s) => s.id) as [string, ...string[]]);
-const step = z.object({ id: stepId, target: z.string(), operation: z.string() });
+const planStepId = z.enum(STEP_DEFS.map((s) => s.id) as [string, ...string[]]);
+/** A script may also report the -RestoreKeyFrom import. */
+const scriptStepId = z.enum([IMPORT_KEY_STEP.id, ...STEP_DEFS.map((s) => s.id)]);
+const step = z.object({ id: planStepId, target: z.string(), operation: z.string() });
 const fileStatus = z.enum(['create', 'update', 'unchanged', 'conflict']);
 
 export const PlanDocument = z.object({
@@ -101,7 +103,7 @@ export const ResultDocument = z.object({
   message: z.string(),
   steps: z.array(
     z.object({
-      id: stepId,
+      id: scriptStepId,
       target: z.string(),
       operation: z.string(),
       status: z.enum(['done', 'whatif', 'skipped', 'failed', 'declined', 'not-needed']),

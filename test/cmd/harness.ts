@@ -1,0 +1,402 @@
+import { spawnSync, type StdioOptions } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultRestoreKey } from '../../src/inventory/presets';
+import type { ClusterConfig } from '../../src/inventory/types';
+import { findMingwGcc, findWine, type WineTools } from '../helpers/wine';
+
+/**
+ * A Wine lab for the generated .cmd script: one template prefix per test file, a fresh copy of it
+ * per scenario (a cluster node), and stand-ins for what a node has but Wine lacks:
+ * - cluster.exe: stubs/cluster.cmd behind the PE shim, modelling one resource and its registry
+ *   checkpoint of the service's key (the KB Q188674 trap);
+ * - net.exe: stubs/net.cmd behind the shim, answering the elevation check;
+ * - the database engine: stubs/engine.exe, a real service that deletes the Restore in Progress key
+ *   after "replaying the logs", and fails as -528 when started without it.
+ * reg.exe and sc.exe are Wine's own, backed by the prefix's real registry and service manager.
+ * See /work/shared/reference/cmd-under-wine.md for the measurements behind the choices here.
+ */
+
+const STUBS_SRC = join(__dirname, 'stubs');
+/** Long enough for the slowest scenario; a hung run is killed and its prefix shut down. */
+const RUN_TIMEOUT_MS = 180_000;
+
+/** The Wine path of a Unix path, through drive Z: (the root of the Unix file system). */
+export function winPath(unix: string): string {
+  return `Z:${unix.replace(/\//g, '\\')}`;
+}
+
+/** Batch files are written with CRLF, as the generator writes its own. */
+function crlf(text: string): string {
+  return text.replace(/\r?\n/g, '\r\n');
+}
+
+function wineEnv(prefix: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    WINEPREFIX: prefix,
+    // Silences boot noise and the "wine32 is missing" hint; Debian ships no Mono or Gecko, and
+    // without a display their download dialog cannot appear: skip them outright.
+    WINEDEBUG: '-all',
+    WINEDLLOVERRIDES: 'mscoree,mshtml=',
+  };
+  for (const k of Object.keys(env)) {
+    if (k.startsWith('STUB_') || k === 'WINEPATH' || k === 'DISPLAY' || k === 'WAYLAND_DISPLAY')
+      delete env[k];
+  }
+  return env;
+}
+
+/**
+ * Ends a prefix's wineserver and every Windows process in it (services included, and anything a
+ * timed-out run left behind), and waits until it is gone: a server still saving the registry
+ * while its prefix is deleted would write the prefix back.
+ */
+function shutDown(tools: WineTools, env: NodeJS.ProcessEnv): void {
+  spawnSync(tools.wineserver, ['-k'], { env, stdio: 'ignore' });
+  spawnSync(tools.wineserver, ['-w'], { env, stdio: 'ignore', timeout: 30_000 });
+}
+
+function must(what: string, r: ReturnType<typeof spawnSync>): void {
+  if (r.error) throw new Error(`${what}: ${r.error.message}`);
+  if (r.status !== 0) {
+    const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+    throw new Error(`${what}: exit ${r.status}${out ? `\n${out}` : ''}`);
+  }
+}
+
+/** What one run of a script under Wine gave back. */
+export interface WineRun {
+  /** Exit status as Linux sees it: the script's exit code mod 256 (ours are all below 256). */
+  status: number | null;
+  /** Output with LF line endings. */
+  stdout: string;
+  stderr: string;
+}
+
+/** How a scenario's node starts out. */
+export interface NodeSpec {
+  /** The cluster as the inventory describes it; the stand-ins model the same names. */
+  cluster: ClusterConfig;
+  /** What %COMPUTERNAME% says on this node. */
+  computerName: string;
+  /** The node that owns the resource's group (default: this node). */
+  owner?: string;
+  resourceState?: 'Offline' | 'Failed' | 'Online';
+  /** engine: starts and recovers; broken: its binary is missing, so it never starts. */
+  service?: 'engine' | 'broken';
+  /** consume: the engine deletes the key after replay (default); keep: it never does. */
+  engineMode?: 'consume' | 'keep';
+  /** Whether the online restore left the Restore in Progress key (default true). */
+  key?: boolean;
+  /** Whether the user is an administrator (default true). */
+  elevated?: boolean;
+  /** The resource fails to come online even when the checkpoint is harmless. */
+  onlineFails?: boolean;
+}
+
+/** Stand-in answers changed for one run, on a node whose state they do not touch. */
+export interface RunOverrides {
+  owner?: string;
+  elevated?: boolean;
+}
+
+/** The state a scenario ends with. */
+export interface NodeState {
+  keyPresent: boolean;
+  /** sc query's state word, e.g. STOPPED or RUNNING. */
+  service: string;
+  resource: string;
+}
+
+export class WineLab {
+  readonly root: string;
+  readonly template: string;
+  readonly stubs: string;
+  private readonly nodes: WineNode[] = [];
+
+  private constructor(readonly tools: WineTools) {
+    this.root = mkdtempSync(join(tmpdir(), 'clusrestore-wine-'));
+    // Wine turns argv into a command line that cmd reads its own way: keep paths free of blanks.
+    if (/\s/.test(this.root)) throw new Error(`temporary folder has blanks: ${this.root}`);
+    this.template = join(this.root, 'template');
+    this.stubs = join(this.root, 'stubs');
+  }
+
+  /** Boots the template prefix and builds the stand-ins (about 5-10 s). */
+  static create(): WineLab {
+    const tools = findWine();
+    const gcc = findMingwGcc();
+    if (!tools || !gcc) throw new Error('Wine or MinGW-w64 missing (describeWine checks first)');
+    const lab = new WineLab(tools);
+    try {
+      const env = wineEnv(lab.template);
+      must('wineboot', spawnSync(tools.wine, ['wineboot', '--init'], { env, stdio: 'ignore' }));
+      // Right after wineboot the service manager is unreliable while boot's wineserver lives on.
+      shutDown(tools, env);
+      lab.buildStubs(gcc);
+    } catch (err) {
+      lab.dispose();
+      throw err;
+    }
+    return lab;
+  }
+
+  private buildStubs(gcc: string): void {
+    mkdirSync(this.stubs);
+    const build = (out: string, src: string, libs: string[] = []) =>
+      must(
+        `building ${src}`,
+        spawnSync(
+          gcc,
+          ['-municode', '-Os', '-s', '-o', join(this.stubs, out), join(STUBS_SRC, src), ...libs],
+          { encoding: 'utf8' },
+        ),
+      );
+    build('shim.exe', 'shim.c');
+    build('engine.exe', 'engine.c', ['-ladvapi32']);
+    // One shim under each name it stands in for: NAME.exe runs NAME.cmd from its own folder.
+    for (const name of ['cluster', 'net']) {
+      copyFileSync(join(this.stubs, 'shim.exe'), join(this.stubs, `${name}.exe`));
+      writeFileSync(
+        join(this.stubs, `${name}.cmd`),
+        crlf(readFileSync(join(STUBS_SRC, `${name}.cmd`), 'latin1')),
+        'latin1',
+      );
+    }
+  }
+
+  /** A fresh node in its own prefix, seeded as `spec` says. */
+  node(name: string, spec: NodeSpec): WineNode {
+    const node = new WineNode(this, name, spec);
+    this.nodes.push(node);
+    return node;
+  }
+
+  /** Shuts every prefix's wineserver down and deletes the lab. */
+  dispose(): void {
+    for (const n of this.nodes) n.dispose();
+    shutDown(this.tools, wineEnv(this.template));
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+export class WineNode {
+  readonly dir: string;
+  readonly prefix: string;
+  private readonly state: string;
+  private readonly callLog: string;
+  private readonly env: NodeJS.ProcessEnv;
+  private disposed = false;
+
+  constructor(
+    private readonly lab: WineLab,
+    name: string,
+    readonly spec: NodeSpec,
+  ) {
+    this.dir = join(lab.root, name);
+    this.prefix = join(this.dir, 'prefix');
+    this.state = join(this.dir, 'state');
+    this.callLog = join(this.dir, 'calls.log');
+    mkdirSync(this.state, { recursive: true });
+    // Hard links make the copy instant; the registry files are copied for real because Wine
+    // rewrites them in place, which through a link would change the template.
+    must('copying the template prefix', spawnSync('cp', ['-al', lab.template, this.prefix]));
+    for (const f of readdirSync(this.prefix).filter((f) => f.endsWith('.reg'))) {
+      unlinkSync(join(this.prefix, f));
+      copyFileSync(join(lab.template, f), join(this.prefix, f));
+    }
+    writeFileSync(join(this.state, 'resource.txt'), `${spec.resourceState ?? 'Offline'}\r\n`);
+
+    const c = spec.cluster;
+    // The engine and the checkpoint model know only the key where the backup API puts it.
+    if (c.restoreKey !== defaultRestoreKey(c.serviceName))
+      throw new Error(`the stand-ins model only the default restore key, not ${c.restoreKey}`);
+    this.env = {
+      ...wineEnv(this.prefix),
+      WINEPATH: winPath(lab.stubs),
+      STUB_LOG: winPath(this.callLog),
+      STUB_STATE: winPath(this.state),
+      STUB_CLUSTER: c.name,
+      STUB_RESOURCE: c.resourceName,
+      STUB_GROUP: 'Exchange Group',
+      STUB_SERVICE: c.serviceName,
+      STUB_OWNER: spec.owner ?? spec.computerName,
+      STUB_ONLINE: spec.onlineFails ? 'fail' : 'ok',
+      STUB_ELEVATED: spec.elevated === false ? '0' : '1',
+    };
+
+    // A persistent server, and a first Wine process (the seeding) with no pipes attached: the
+    // services Wine starts then do not inherit the test runner's pipes, which would make every
+    // later call wait for them.
+    spawnSync(lab.tools.wineserver, ['-p'], { env: this.env, stdio: 'ignore' });
+    const seed = this.writeCmd('seed.cmd', this.seedScript());
+    this.wine([winPath(seed)], 'ignore', 'seeding the node');
+    const log = join(this.dir, 'seed.log');
+    const seeded = existsSync(log) ? readFileSync(log, 'latin1') : '';
+    if (!seeded.includes('SEEDED')) throw new Error(`seeding the node failed:\n${seeded}`);
+  }
+
+  private seedScript(): string {
+    const c = this.spec.cluster;
+    const log = winPath(join(this.dir, 'seed.log'));
+    const binary =
+      this.spec.service === 'broken'
+        ? 'C:\\missing\\dsamain.exe'
+        : winPath(join(this.lab.stubs, 'engine.exe'));
+    const key = `HKLM\\${c.restoreKey}`;
+    const engineKey = 'HKLM\\SOFTWARE\\clusrestore-stub\\engine';
+    const lines = [
+      `reg add "${engineKey}" /v LogFile /d "${winPath(this.callLog)}" /f`,
+      `reg add "${engineKey}" /v Mode /d "${this.spec.engineMode ?? 'consume'}" /f`,
+      `sc create "${c.serviceName}" binPath= "${binary}" start= demand`,
+    ];
+    if (this.spec.key !== false) {
+      // The values an online restore leaves (Q200941), data shaped like Q296229's example.
+      const add = (name: string, type: string, data: string, extra = '') =>
+        `reg add "${key}" /v "${name}" /t ${type} /d "${data}"${extra} /f`;
+      lines.push(
+        add('BackupLogPath', 'REG_SZ', '\\\\EXNODE1\\C$\\exchsrvr\\DSADATA'),
+        add('CheckpointFilePath', 'REG_SZ', '\\\\EXNODE1\\C$\\exchsrvr\\DSADATA'),
+        add('LogPath', 'REG_SZ', '\\\\EXNODE1\\C$\\exchsrvr\\DSADATA'),
+        add(
+          'EDB_RstMap',
+          'REG_MULTI_SZ',
+          '\\\\BACKUP1\\C$\\exchsrvr\\DSADATA\\dir.edb;\\\\EXNODE1\\C$\\exchsrvr\\DSADATA\\dir.edb',
+          ' /s ;',
+        ),
+        add('EDB_RstMap Size', 'REG_DWORD', '1'),
+        add('LowLog Number', 'REG_DWORD', '0x1'),
+        add('HighLog Number', 'REG_DWORD', '0x2'),
+        add('EDB Database recovered', 'REG_BINARY', '00'),
+      );
+    }
+    lines.push(`sc query "${c.serviceName}"`);
+    return [
+      '@echo off',
+      ...lines.flatMap((l) => [`${l} >>"${log}" 2>&1`, 'if errorlevel 1 exit /b 1']),
+      `>>"${log}" echo SEEDED`,
+      'exit /b 0',
+    ].join('\n');
+  }
+
+  private writeCmd(name: string, text: string): string {
+    const file = join(this.dir, name);
+    writeFileSync(file, crlf(text), 'latin1');
+    return file;
+  }
+
+  private wine(
+    cmdArgs: string[],
+    stdio: StdioOptions | undefined,
+    what: string,
+    env: NodeJS.ProcessEnv = this.env,
+  ): WineRun {
+    const r = spawnSync(this.lab.tools.wine, ['cmd', '/c', ...cmdArgs], {
+      env,
+      encoding: 'latin1',
+      stdio,
+      timeout: RUN_TIMEOUT_MS,
+    });
+    if (r.error) throw new Error(`${what}: ${r.error.message}`);
+    const lf = (s: string | null) => (s ?? '').replace(/\r\n/g, '\n');
+    return { status: r.status, stdout: lf(r.stdout), stderr: lf(r.stderr) };
+  }
+
+  /**
+   * Runs a generated script on this node with plain arguments. A wrapper sets %COMPUTERNAME%
+   * and runs the script in a child cmd, because under Wine 8.0 the computer name comes from the
+   * host name whatever the environment says, and a batch file run with `call` hands its
+   * `exit /b` code back as 1.
+   */
+  run(script: Buffer, fileName: string, args: string[] = [], once: RunOverrides = {}): WineRun {
+    if (/[\s"%!^&|<>]/.test(fileName)) throw new Error(`unsafe script name ${fileName}`);
+    const file = join(this.dir, fileName);
+    writeFileSync(file, script);
+    const wrapper = this.writeCmd(
+      'run-script.cmd',
+      [
+        '@echo off',
+        `set "COMPUTERNAME=${this.spec.computerName}"`,
+        `cmd /d /c ${winPath(file)} %*`,
+        'exit /b %ERRORLEVEL%',
+      ].join('\n'),
+    );
+    const env = { ...this.env };
+    if (once.owner !== undefined) env.STUB_OWNER = once.owner;
+    if (once.elevated !== undefined) env.STUB_ELEVATED = once.elevated ? '1' : '0';
+    return this.wine([winPath(wrapper), ...args], undefined, `running ${fileName}`, env);
+  }
+
+  /** Runs batch text of the test's own on this node (same stand-ins, same environment). */
+  runBatch(name: string, text: string): WineRun {
+    return this.wine([winPath(this.writeCmd(name, text))], undefined, `running ${name}`);
+  }
+
+  /** The stand-ins' call log: one line per call or decision, in order. */
+  calls(): string[] {
+    if (!existsSync(this.callLog)) return [];
+    return readFileSync(this.callLog, 'latin1')
+      .split(/\r?\n/)
+      .map((l) => l.trimEnd())
+      .filter((l) => l !== '');
+  }
+
+  /** The key, service and resource as they are now. */
+  inspect(): NodeState {
+    const c = this.spec.cluster;
+    const r = this.runBatch(
+      'inspect.cmd',
+      [
+        '@echo off',
+        `reg query "HKLM\\${c.restoreKey}" >nul 2>&1`,
+        'if errorlevel 1 (echo KEY=absent) else (echo KEY=present)',
+        `for /f "tokens=3,4" %%a in ('sc query "${c.serviceName}" ^| find "STATE"') do (echo SERVICE=%%b)`,
+      ].join('\n'),
+    );
+    const field = (name: string) => new RegExp(`^${name}=(\\S+)$`, 'm').exec(r.stdout)?.[1];
+    const key = field('KEY');
+    if (key === undefined) throw new Error(`inspect failed:\n${r.stdout}${r.stderr}`);
+    return {
+      keyPresent: key === 'present',
+      service: field('SERVICE') ?? 'MISSING',
+      resource: readFileSync(join(this.state, 'resource.txt'), 'latin1').trim(),
+    };
+  }
+
+  /** The Unix folder behind a C:\ path of this node. */
+  driveC(windowsPath: string): string {
+    const m = /^C:\\(.*)$/i.exec(windowsPath);
+    if (!m) throw new Error(`not a C:\\ path: ${windowsPath}`);
+    return join(this.prefix, 'drive_c', ...m[1].split('\\').filter(Boolean));
+  }
+
+  /** Files in the cluster's log folder on this node. */
+  logFiles(): string[] {
+    const dir = this.driveC(this.spec.cluster.logFolder);
+    return existsSync(dir) ? readdirSync(dir).sort() : [];
+  }
+
+  readLog(name: string): Buffer {
+    return readFileSync(join(this.driveC(this.spec.cluster.logFolder), name));
+  }
+
+  /** Ends this prefix's Wine processes (services included) and deletes the node. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    shutDown(this.lab.tools, this.env);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
