@@ -29,6 +29,7 @@ export function applyPlan(
   const written: string[] = [];
   let unchanged = 0;
   const files = plan.clusters.flatMap((c) => c.files);
+  const made = new Set<string>();
   for (const [i, file] of files.entries()) {
     onProgress?.(i + 1, files.length);
     if (file.status === 'unchanged') {
@@ -38,7 +39,10 @@ export function applyPlan(
     const bytes = file.content();
     if (sha256(bytes) !== file.sha256)
       throw new Error(`${file.path} rendered differently the second time`);
-    writeAtomic(join(plan.outDir, file.path), bytes);
+    const path = join(plan.outDir, file.path);
+    if (!made.has(dirname(path)))
+      (mkdirSync(dirname(path), { recursive: true }), made.add(dirname(path)));
+    writeAtomic(path, bytes, false);
     written.push(file.path);
   }
   if (plan.manifest.status !== 'unchanged')
@@ -49,10 +53,10 @@ export function applyPlan(
 let counter = 0;
 
 /** Writes `bytes` to `path` so readers see either the old file or the new one, never half. */
-export function writeAtomic(path: string, bytes: Buffer): void {
+export function writeAtomic(path: string, bytes: Buffer, makeFolder = true): void {
   const tmp = `${path}.${process.pid}.${++counter}.tmp`;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    if (makeFolder) mkdirSync(dirname(path), { recursive: true });
     writeFileSync(tmp, bytes, { flag: 'wx' });
     renameSync(tmp, path);
   } catch (err) {

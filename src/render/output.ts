@@ -10,10 +10,15 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * - runbook: UTF-8, LF, as prettier writes Markdown.
  */
 export function encodeOutput(format: Format, text: string): Buffer {
-  const lf = text.replace(/\r\n/g, '\n');
+  const lf = text.includes('\r') ? text.replace(/\r\n/g, '\n') : text;
   switch (format) {
-    case 'ps1':
-      return Buffer.concat([BOM, Buffer.from(lf.replace(/\n/g, '\r\n'), 'utf8')]);
+    case 'ps1': {
+      const body = lf.replace(/\n/g, '\r\n');
+      const out = Buffer.allocUnsafe(BOM.length + Buffer.byteLength(body, 'utf8'));
+      BOM.copy(out, 0);
+      out.write(body, BOM.length, 'utf8');
+      return out;
+    }
     case 'cmd':
       return Buffer.from(lf.replace(/\n/g, '\r\n'), 'latin1');
     case 'runbook':
