@@ -14,5 +14,6 @@ for (let i = 0; i < n; i++) {
   const ctx = templateContext(c, sha);
   const names = outputFileNames(c.name);
   mkdirSync(join(out, c.name), { recursive: true });
-  for (const f of ['ps1', 'cmd', 'runbook']) writeFileSync(join(out, c.name, names[f]), encodeOutput(f, renderText(f, ctx)));
+  for (const f of ['ps1', 'cmd', 'runbook'])
+    writeFileSync(join(out, c.name, names[f]), encodeOutput(f, renderText(f, ctx)));
 }

@@ -26,7 +26,8 @@ function measure(args, opts = {}) {
     encoding: 'utf8',
   });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== (opts.expect ?? 0)) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  if (r.status !== (opts.expect ?? 0))
+    throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { wall, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
 }
 
@@ -46,33 +47,74 @@ function bench(label, n, files, args, { prepare = () => {}, runs = RUNS, cwd, ex
   const rss = Math.max(...results.map((r) => r.rssMb));
   const row = { label, n, wall, rss, cps: n / wall, fps: files / wall };
   rows.push(row);
-  console.log(`${label.padEnd(48)} ${fmt(wall, 3).padStart(8)} s  ${fmt(row.cps, 0).padStart(8)} clusters/s  ${fmt(row.fps, 0).padStart(8)} files/s  ${fmt(rss, 0).padStart(5)} MB`);
+  console.log(
+    `${label.padEnd(48)} ${fmt(wall, 3).padStart(8)} s  ${fmt(row.cps, 0).padStart(8)} clusters/s  ${fmt(row.fps, 0).padStart(8)} files/s  ${fmt(rss, 0).padStart(5)} MB`,
+  );
   return row;
 }
 
 const fmt = (x, d) => x.toFixed(d);
 const rows = [];
 
-console.log(`clusrestore benchmark: node ${process.version}, ${cpus().length} x ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB`);
-console.log(`${'case'.padEnd(48)} ${'median'.padStart(10)}  ${'rate'.padStart(19)}  ${'rate'.padStart(16)}  ${'peak RSS'}`);
+console.log(
+  `clusrestore benchmark: node ${process.version}, ${cpus().length} x ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+);
+console.log(
+  `${'case'.padEnd(48)} ${'median'.padStart(10)}  ${'rate'.padStart(19)}  ${'rate'.padStart(16)}  ${'peak RSS'}`,
+);
 
 const ratios = [];
 for (const n of SIZES) {
   const inv = join(work, `inv-${n}.yaml`);
   writeFileSync(inv, inventoryYaml(n));
   const files = n * 3;
-  for (const [fsName, base] of [['tmpfs', '/dev/shm'], ['disk', work]]) {
+  for (const [fsName, base] of [
+    ['tmpfs', '/dev/shm'],
+    ['disk', work],
+  ]) {
     const dir = mkdtempSync(join(base, 'clusrestore-bench-out-'));
     const out = join(dir, 'out');
     const floorOut = join(dir, 'floor');
     const empty = () => rmSync(out, { recursive: true, force: true });
     const emptyFloor = () => rmSync(floorOut, { recursive: true, force: true });
-    const floor = bench(`floor: render+write, ${n}, ${fsName}`, n, files, [join(__dirname, 'floor.js'), String(n), floorOut], { prepare: emptyFloor });
-    const gen = bench(`generate ${n}, empty out/, ${fsName}`, n, files, [CLI, 'generate', inv, '--out', out], { prepare: empty });
-    const again = bench(`generate ${n}, unchanged out/, ${fsName}`, n, files, [CLI, 'generate', inv, '--out', out]);
-    ratios.push({ n, fsName, vsFloor: gen.wall / floor.wall, rerun: again.wall / gen.wall, rss: Math.max(gen.rss, again.rss) });
+    const floor = bench(
+      `floor: render+write, ${n}, ${fsName}`,
+      n,
+      files,
+      [join(__dirname, 'floor.js'), String(n), floorOut],
+      { prepare: emptyFloor },
+    );
+    const gen = bench(
+      `generate ${n}, empty out/, ${fsName}`,
+      n,
+      files,
+      [CLI, 'generate', inv, '--out', out],
+      { prepare: empty },
+    );
+    const again = bench(`generate ${n}, unchanged out/, ${fsName}`, n, files, [
+      CLI,
+      'generate',
+      inv,
+      '--out',
+      out,
+    ]);
+    ratios.push({
+      n,
+      fsName,
+      vsFloor: gen.wall / floor.wall,
+      rerun: again.wall / gen.wall,
+      rss: Math.max(gen.rss, again.rss),
+    });
     if (n === Math.max(...SIZES)) {
-      bench(`generate ${n} --dry-run --json, full out/, ${fsName}`, n, files, [CLI, 'generate', inv, '--out', out, '--dry-run', '--json']);
+      bench(`generate ${n} --dry-run --json, full out/, ${fsName}`, n, files, [
+        CLI,
+        'generate',
+        inv,
+        '--out',
+        out,
+        '--dry-run',
+        '--json',
+      ]);
     }
     rmSync(dir, { recursive: true, force: true });
   }
@@ -81,15 +123,28 @@ for (const n of SIZES) {
 const biggest = Math.max(...SIZES);
 if (WITH_PWSH) {
   const inv = join(work, `inv-${biggest}.yaml`);
-  bench(`validate ${biggest} (pwsh parser, one process)`, biggest, biggest * 3, [CLI, 'validate', inv, '--require-pwsh'], { runs: 1 });
+  bench(
+    `validate ${biggest} (pwsh parser, one process)`,
+    biggest,
+    biggest * 3,
+    [CLI, 'validate', inv, '--require-pwsh'],
+    { runs: 1 },
+  );
 }
 
 const coldOut = join(work, 'cold');
 bench('cold start: --help', 1, 0, [CLI, '--help'], { runs: 11 });
-bench('cold start: generate bundled example', 3, 9, [CLI, 'generate', '--out', coldOut], { runs: 11, prepare: () => rmSync(coldOut, { recursive: true, force: true }) });
+bench('cold start: generate bundled example', 3, 9, [CLI, 'generate', '--out', coldOut], {
+  runs: 11,
+  prepare: () => rmSync(coldOut, { recursive: true, force: true }),
+});
 
-console.log('\nratios (targets: generate <= 1.2x floor, unchanged rerun <= 0.5x first run, peak RSS <= 300 MB):');
+console.log(
+  '\nratios (targets: generate <= 1.2x floor, unchanged rerun <= 0.5x first run, peak RSS <= 300 MB):',
+);
 for (const r of ratios) {
-  console.log(`  ${String(r.n).padStart(6)} clusters, ${r.fsName.padEnd(5)}: ${fmt(r.vsFloor, 2)}x floor, rerun ${fmt(r.rerun, 2)}x first run, peak RSS ${fmt(r.rss, 0)} MB`);
+  console.log(
+    `  ${String(r.n).padStart(6)} clusters, ${r.fsName.padEnd(5)}: ${fmt(r.vsFloor, 2)}x floor, rerun ${fmt(r.rerun, 2)}x first run, peak RSS ${fmt(r.rss, 0)} MB`,
+  );
 }
 rmSync(work, { recursive: true, force: true });

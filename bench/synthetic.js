@@ -12,7 +12,13 @@ function inventoryCluster(i) {
 
 /** A YAML inventory of n clusters. */
 function inventoryYaml(n) {
-  const lines = ['version: 1', 'defaults:', '  preset: directory', '  logFolder: C:\\clusrestore\\logs', 'clusters:'];
+  const lines = [
+    'version: 1',
+    'defaults:',
+    '  preset: directory',
+    '  logFolder: C:\\clusrestore\\logs',
+    'clusters:',
+  ];
   for (let i = 0; i < n; i++) {
     const c = inventoryCluster(i);
     lines.push(`  - name: ${c.name}`, `    nodes: [${c.nodes.join(', ')}]`);
@@ -33,9 +39,15 @@ function syntheticCluster(i) {
     nodes: c.nodes,
     preset: store ? 'store' : 'directory',
     serviceName: service,
-    resourceName: c.resourceName ?? (store ? 'Microsoft Exchange Information Store' : 'Microsoft Exchange Directory'),
+    resourceName:
+      c.resourceName ??
+      (store ? 'Microsoft Exchange Information Store' : 'Microsoft Exchange Directory'),
     restoreKey: `SYSTEM\\CurrentControlSet\\Services\\${service}\\Restore in Progress`,
-    timeouts: { serviceStartSec: 600, recoverySec: c.timeouts?.recoverySec ?? 1800, resourceOnlineSec: 300 },
+    timeouts: {
+      serviceStartSec: 600,
+      recoverySec: c.timeouts?.recoverySec ?? 1800,
+      resourceOnlineSec: 300,
+    },
     logFolder: 'C:\\clusrestore\\logs',
     formats: ['cmd', 'ps1', 'runbook'],
     sources: {},

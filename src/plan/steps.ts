@@ -36,6 +36,17 @@ export const STEP_DEFS = [
   },
 ] as const;
 
+/**
+ * The PowerShell script's optional step before backup-key: only with -RestoreKeyFrom, and only
+ * when the key is missing. Not in STEP_DEFS, so the plan, the runbook and the cmd script, which
+ * have no such option, keep their four steps.
+ */
+export const IMPORT_KEY_STEP = {
+  id: 'import-key',
+  targetKind: 'key',
+  operation: 'Import the registry key from the -RestoreKeyFrom file with reg.exe import',
+} as const;
+
 export type StepId = (typeof STEP_DEFS)[number]['id'];
 
 /** One step of a cluster's script, with its words filled in. */

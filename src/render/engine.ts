@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 import { SCRIPT_EXIT_CODES, scriptExitCode, type ScriptExitName } from '../exit-codes';
 import type { Format } from '../inventory/presets';
 import type { ClusterConfig } from '../inventory/types';
-import { STEP_DEFS, clusterSteps, restoreKeyPath, type Step } from '../plan/steps';
+import { IMPORT_KEY_STEP, STEP_DEFS, clusterSteps, restoreKeyPath, type Step } from '../plan/steps';
 import { TOOL_VERSION, packageRoot } from '../version';
 import { cmdText, cmdValue, intLiteral, mdCode, psArray, psLiteral } from './escape';
 
@@ -42,7 +42,7 @@ export function outputFileNames(clusterName: string): Record<Format, string> {
 export function templateContext(cluster: ClusterConfig, inventorySha256: string): TemplateContext {
   const { sources: _sources, ...plain } = cluster;
   const stepText: Record<string, string> = {};
-  for (const def of STEP_DEFS) stepText[camel(def.id)] = def.operation;
+  for (const def of [...STEP_DEFS, IMPORT_KEY_STEP]) stepText[camel(def.id)] = def.operation;
   return {
     tool: { name: 'clusrestore', version: TOOL_VERSION },
     inventorySha256,
