@@ -1,6 +1,7 @@
 /** clusrestore's library API: the CLI is a thin layer over these. */
 export { bundledInventory, generate, initInventory, planGeneration } from './api';
 export * from './errors';
+export { contractJsonSchema, ContractDocument, ResultDocument, PlanDocument } from './contract';
 export { CLI_EXIT_CODES, SCRIPT_EXIT_CODES, type ScriptExitCode } from './exit-codes';
 export { loadInventory, parseInventory } from './inventory/load';
 export { PRESETS, FORMATS, type Format, type PresetName } from './inventory/presets';
