@@ -1,20 +1,13 @@
 import Ajv2020 from 'ajv/dist/2020';
+import { CONTRACT_SCHEMA, checkContract } from '../helpers/contract';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contractJsonSchema } from '../../src/contract';
 import { inventoryJsonSchema } from '../../src/inventory/schema';
 import { ROOT, cli, tempDir } from '../helpers/cli';
 
-const CONTRACT = join(ROOT, 'schema', 'contract-v1.schema.json');
+const CONTRACT = CONTRACT_SCHEMA;
 const INVENTORY = join(ROOT, 'schema', 'inventory.schema.json');
-
-/** Validates with a real JSON Schema validator against the schema file the package ships. */
-export function contractValidator(): (doc: unknown) => string[] {
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  const validate = ajv.compile(JSON.parse(readFileSync(CONTRACT, 'utf8')));
-  return (doc) =>
-    validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-}
 
 describe('the shipped schemas', () => {
   it('are what the code generates (refresh: node dist/cli.js schema [--contract] > schema/...)', () => {
@@ -36,7 +29,7 @@ describe('the shipped schemas', () => {
 });
 
 describe('every --json output of the CLI validates against the contract', () => {
-  const check = contractValidator();
+  const check = checkContract;
   const dir = tempDir();
 
   it.each([

@@ -1,4 +1,5 @@
 import { ResultDocument } from '../../src/contract';
+import { checkContract } from '../helpers/contract';
 import { scriptExitCode, type ScriptExitName } from '../../src/exit-codes';
 import { clusterSteps, whatIfLine } from '../../src/plan/steps';
 import {
@@ -31,6 +32,7 @@ function result(run: ScenarioRun): ScriptResult {
   expect(run.result).toBeDefined();
   // The JSON contract of v1, checked by the same schema `clusrestore schema --contract` prints.
   ResultDocument.parse(run.result);
+  expect(checkContract(run.result)).toEqual([]);
   return run.result!;
 }
 
@@ -68,6 +70,7 @@ describePwsh('generated .ps1 against the simulated cluster node', () => {
     expect(first.exitCode).toBe(code('success'));
     const r = first.result!;
     ResultDocument.parse(r);
+    expect(checkContract(r)).toEqual([]);
     expect([r.outcome, r.mode, r.exitCode]).toEqual(['success', 'run', 0]);
     expect(stepStatus(r)).toEqual({
       'backup-key': 'done',
