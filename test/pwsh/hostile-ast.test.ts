@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { hostileValues } from '../fixtures/hostile';
 import { BENIGN, FIELDS, runField, type Field } from '../helpers/hostile';
-import { findPwsh } from '../../src/validate/powershell';
+import { PWSH, describePwsh } from '../helpers/pwsh';
 
 /**
  * The .ps1 half of "nothing in an inventory can change what a script does", judged by
@@ -13,18 +13,7 @@ import { findPwsh } from '../../src/validate/powershell';
  * and token kinds as the one generated with a benign value, and where the benign one has the
  * benign value as a single-quoted constant the hostile one has exactly the hostile value.
  */
-const pwsh = findPwsh();
-const required = process.env.CLUSRESTORE_REQUIRE_PWSH === '1';
-if (!pwsh) {
-  if (required)
-    test('pwsh is required (CLUSRESTORE_REQUIRE_PWSH=1) but was not found', () =>
-      expect(pwsh).toBeDefined());
-  else
-    console.warn(
-      '\n!!! SKIPPED: test/pwsh/hostile-ast.test.ts needs pwsh (npm run setup:pwsh). !!!\n',
-    );
-}
-const describePwsh = pwsh ? describe : describe.skip;
+const pwsh = PWSH;
 
 interface Shape {
   path: string;
