@@ -56,7 +56,7 @@ export interface Plan {
   outDir: string;
   inventory: { file: string; sha256: string };
   clusters: ClusterPlan[];
-  /** Files listed in the old manifest whose cluster is no longer in the inventory: left alone. */
+  /** Files an earlier run wrote that this inventory no longer produces: left in place, named. */
   orphans: string[];
   manifest: { status: FileStatus; bytes: Buffer };
   /** Problems the output checks found (a template bug): the run must not write. */
@@ -175,9 +175,21 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     opts.onProgress?.(index + 1, selected.length);
   });
 
+  // Files an earlier run wrote that this one no longer produces: their cluster left the
+  // inventory, or the cluster no longer gets that format (removed, or refused for .cmd). They stay
+  // on disk and in the manifest (nothing is deleted), and the plan names them so nobody runs a
+  // stale script by mistake.
   const known = new Set(inv.clusters.map((c) => c.name.toUpperCase()));
+  const selectedNames = new Set(selected.map((c) => c.name.toUpperCase()));
+  const produced = new Set(clusters.flatMap((c) => c.files.map((f) => f.path)));
   const orphans = Object.entries(oldFiles)
-    .filter(([, f]) => !known.has(f.cluster.toUpperCase()))
+    .filter(([path, f]) => {
+      const cluster = f.cluster.toUpperCase();
+      if (!known.has(cluster)) return true;
+      const inScope =
+        selectedNames.has(cluster) && (!opts.formats || opts.formats.includes(f.format));
+      return inScope && !produced.has(path);
+    })
     .map(([p]) => p)
     .sort();
   const manifest: Manifest = {

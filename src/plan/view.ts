@@ -50,7 +50,9 @@ export function planText(plan: Plan, opts: { diffs: boolean; steps: boolean }): 
   }
   out.push(`  ${LABEL[plan.manifest.status].padEnd(9)} manifest.json`);
   for (const o of plan.orphans)
-    out.push(`  orphan    ${o} (cluster no longer in the inventory; left in place)`);
+    out.push(
+      `  orphan    ${o} (no longer generated from this inventory; left in place, delete it by hand)`,
+    );
   return out.join('\n');
 }
 

@@ -278,3 +278,28 @@ describe('validate, verify, schema, init', () => {
     expect(cli(['nope']).code).toBe(1);
   });
 });
+
+describe('files clusrestore no longer produces', () => {
+  it('are left in place and named as orphans, so no stale script is run by mistake', () => {
+    const dir = tempDir();
+    const inv = join(dir, 'inv.yaml');
+    copyFileSync(EXAMPLE, inv);
+    cli(['generate', inv, '--out', 'out'], dir);
+    // EXCL03 leaves the inventory; EXCL01's resource gets a name cmd cannot carry.
+    const text = readFileSync(inv, 'utf8')
+      .replace(/  # Custom names[\s\S]*$/, '')
+      .replace(
+        'nodes: [EXNODE1, EXNODE2]',
+        'nodes: [EXNODE1, EXNODE2]\n    resourceName: Exchange & Directory',
+      );
+    writeFileSync(inv, text);
+    const r = cli(['generate', inv, '--out', 'out'], dir);
+    expect(r.code).toBe(1); // the refused .cmd
+    expect(r.stdout).toContain(
+      '  orphan    EXCL01/restore-EXCL01.cmd (no longer generated from this inventory; left in place, delete it by hand)',
+    );
+    expect(r.stdout).toContain('  orphan    EXCL03/RUNBOOK.md');
+    expect(existsSync(join(dir, 'out', 'EXCL03', 'restore-EXCL03.ps1'))).toBe(true);
+    expect(cli(['verify', 'out'], dir).code).toBe(0);
+  });
+});
