@@ -4,7 +4,12 @@ import { UsageError, formatPath, type Diagnostic } from '../errors';
 import type { Format } from '../inventory/presets';
 import { cmdProblem, type CmdField } from '../inventory/rules';
 import type { ClusterConfig, Inventory, SettingName } from '../inventory/types';
-import { renderText, templateContext, outputFileNames } from '../render/engine';
+import {
+  renderText,
+  templateContext,
+  outputFileNames,
+  type TemplateContext,
+} from '../render/engine';
 import { encodeOutput } from '../render/output';
 import { checkBytes } from '../validate/bytes';
 import { TOOL_VERSION } from '../version';
@@ -120,6 +125,16 @@ export function cmdRefusals(inv: Inventory, c: ClusterConfig): Diagnostic[] {
   return out;
 }
 
+// Made outside buildPlan's loop on purpose: a closure over `bytes` created in the loop's scope
+// would make V8 keep every file's bytes alive through the other closures there too.
+function renderer(format: Format, context: TemplateContext): () => Buffer {
+  return () => encodeOutput(format, renderText(format, context));
+}
+
+function constant(bytes: Buffer): () => Buffer {
+  return () => bytes;
+}
+
 /** Rendered bytes a plan keeps in memory before it renders files again when writing them. */
 const RETAIN_BUDGET = 64 * 1024 * 1024;
 
@@ -148,12 +163,12 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     const context = templateContext(c, inv.sha256);
     const files = formats.map((format): PlannedFile => {
       const path = `${c.name}/${names[format]}`;
-      const render = () => encodeOutput(format, renderText(format, context));
+      const render = renderer(format, context);
       const bytes = render();
       for (const p of checkBytes(format, bytes)) checkProblems.push(`${path}: ${p}`);
       const keep = retained + bytes.length <= RETAIN_BUDGET;
       if (keep) retained += bytes.length;
-      const content = keep ? () => bytes : render;
+      const content = keep ? constant(bytes) : render;
       const file = compareWithDisk(path, c.name, format, bytes, content, state, opts);
       summary[file.status]++;
       manifestFiles[path] = {
