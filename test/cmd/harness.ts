@@ -7,12 +7,12 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  symlinkSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultRestoreKey } from '../../src/inventory/presets';
 import type { ClusterConfig } from '../../src/inventory/types';
 import { findMingwGcc, findWine, type WineTools } from '../helpers/wine';
 
@@ -24,7 +24,9 @@ import { findMingwGcc, findWine, type WineTools } from '../helpers/wine';
  * - net.exe: stubs/net.cmd behind the shim, answering the elevation check;
  * - the database engine: stubs/engine.exe, a real service that deletes the Restore in Progress key
  *   after "replaying the logs", and fails as -528 when started without it.
- * reg.exe and sc.exe are Wine's own, backed by the prefix's real registry and service manager.
+ * reg.exe and sc.exe are Wine's own, backed by the prefix's real registry and service manager; a
+ * node with `trace` puts the shim in front of them too (it forwards to the real tool), so the
+ * arguments each tool gets can be recorded.
  * See /work/shared/reference/cmd-under-wine.md for the measurements behind the choices here.
  */
 
@@ -35,6 +37,13 @@ const RUN_TIMEOUT_MS = 180_000;
 /** The Wine path of a Unix path, through drive Z: (the root of the Unix file system). */
 export function winPath(unix: string): string {
   return `Z:${unix.replace(/\//g, '\\')}`;
+}
+
+/** The lower-case drive letter of an `X:\...` path; shares and Z: (the host's root) are not modelled. */
+function driveLetter(windowsPath: string): string {
+  const m = /^([A-Y]):\\/i.exec(windowsPath);
+  if (!m) throw new Error(`not a drive path the lab models: ${windowsPath}`);
+  return m[1].toLowerCase();
 }
 
 /** Batch files are written with CRLF, as the generator writes its own. */
@@ -104,6 +113,11 @@ export interface NodeSpec {
   elevated?: boolean;
   /** The resource fails to come online even when the checkpoint is harmless. */
   onlineFails?: boolean;
+  /**
+   * Record, for each run, the arguments cluster.exe, net.exe, sc.exe and reg.exe get, as their C
+   * runtime splits the command line (see argv()).
+   */
+  trace?: boolean;
 }
 
 /** Stand-in answers changed for one run, on a node whose state they do not touch. */
@@ -124,6 +138,8 @@ export class WineLab {
   readonly root: string;
   readonly template: string;
   readonly stubs: string;
+  /** Shims named after Wine's own tools, forwarding to them: first on PATH of traced nodes. */
+  readonly trace: string;
   private readonly nodes: WineNode[] = [];
 
   private constructor(readonly tools: WineTools) {
@@ -132,6 +148,7 @@ export class WineLab {
     if (/\s/.test(this.root)) throw new Error(`temporary folder has blanks: ${this.root}`);
     this.template = join(this.root, 'template');
     this.stubs = join(this.root, 'stubs');
+    this.trace = join(this.root, 'trace');
   }
 
   /** Boots the template prefix and builds the stand-ins (about 5-10 s). */
@@ -155,6 +172,7 @@ export class WineLab {
 
   private buildStubs(gcc: string): void {
     mkdirSync(this.stubs);
+    mkdirSync(this.trace);
     const build = (out: string, src: string, libs: string[] = []) =>
       must(
         `building ${src}`,
@@ -164,7 +182,7 @@ export class WineLab {
           { encoding: 'utf8' },
         ),
       );
-    build('shim.exe', 'shim.c');
+    build('shim.exe', 'shim.c', ['-lshell32']);
     build('engine.exe', 'engine.c', ['-ladvapi32']);
     // One shim under each name it stands in for: NAME.exe runs NAME.cmd from its own folder.
     for (const name of ['cluster', 'net']) {
@@ -175,6 +193,9 @@ export class WineLab {
         'latin1',
       );
     }
+    // No NAME.cmd next to these, so the shim runs the real tool from system32.
+    for (const name of ['sc', 'reg'])
+      copyFileSync(join(this.stubs, 'shim.exe'), join(this.trace, `${name}.exe`));
   }
 
   /** A fresh node in its own prefix, seeded as `spec` says. */
@@ -197,6 +218,7 @@ export class WineNode {
   readonly prefix: string;
   private readonly state: string;
   private readonly callLog: string;
+  private readonly argvLog: string;
   private readonly env: NodeJS.ProcessEnv;
   private disposed = false;
 
@@ -209,6 +231,7 @@ export class WineNode {
     this.prefix = join(this.dir, 'prefix');
     this.state = join(this.dir, 'state');
     this.callLog = join(this.dir, 'calls.log');
+    this.argvLog = join(this.dir, 'argv.log');
     mkdirSync(this.state, { recursive: true });
     // Hard links make the copy instant; the registry files are copied for real because Wine
     // rewrites them in place, which through a link would change the template.
@@ -220,18 +243,23 @@ export class WineNode {
     writeFileSync(join(this.state, 'resource.txt'), `${spec.resourceState ?? 'Offline'}\r\n`);
 
     const c = spec.cluster;
-    // The engine and the checkpoint model know only the key where the backup API puts it.
-    if (c.restoreKey !== defaultRestoreKey(c.serviceName))
-      throw new Error(`the stand-ins model only the default restore key, not ${c.restoreKey}`);
+    // A log folder on another drive than C: gets that drive, as a folder of its own.
+    const drive = driveLetter(c.logFolder);
+    if (drive !== 'c') {
+      mkdirSync(join(this.prefix, `drive_${drive}`));
+      symlinkSync(`../drive_${drive}`, join(this.prefix, 'dosdevices', `${drive}:`));
+    }
+    const path = spec.trace ? [lab.trace, lab.stubs] : [lab.stubs];
     this.env = {
       ...wineEnv(this.prefix),
-      WINEPATH: winPath(lab.stubs),
+      WINEPATH: path.map(winPath).join(';'),
       STUB_LOG: winPath(this.callLog),
       STUB_STATE: winPath(this.state),
       STUB_CLUSTER: c.name,
       STUB_RESOURCE: c.resourceName,
       STUB_GROUP: 'Exchange Group',
       STUB_SERVICE: c.serviceName,
+      STUB_KEY: c.restoreKey,
       STUB_OWNER: spec.owner ?? spec.computerName,
       STUB_ONLINE: spec.onlineFails ? 'fail' : 'ok',
       STUB_ELEVATED: spec.elevated === false ? '0' : '1',
@@ -260,6 +288,7 @@ export class WineNode {
     const lines = [
       `reg add "${engineKey}" /v LogFile /d "${winPath(this.callLog)}" /f`,
       `reg add "${engineKey}" /v Mode /d "${this.spec.engineMode ?? 'consume'}" /f`,
+      `reg add "${engineKey}" /v RestoreKey /d "${c.restoreKey}" /f`,
       `sc create "${c.serviceName}" binPath= "${binary}" start= demand`,
     ];
     if (this.spec.key !== false) {
@@ -334,6 +363,7 @@ export class WineNode {
       ].join('\n'),
     );
     const env = { ...this.env };
+    if (this.spec.trace) env.STUB_ARGV = winPath(this.argvLog);
     if (once.owner !== undefined) env.STUB_OWNER = once.owner;
     if (once.elevated !== undefined) env.STUB_ELEVATED = once.elevated ? '1' : '0';
     return this.wine([winPath(wrapper), ...args], undefined, `running ${fileName}`, env);
@@ -350,6 +380,17 @@ export class WineNode {
     return readFileSync(this.callLog, 'latin1')
       .split(/\r?\n/)
       .map((l) => l.trimEnd())
+      .filter((l) => l !== '');
+  }
+
+  /**
+   * The traced tools' calls, one line each in order: the tool's name, then every argument in
+   * brackets as its C runtime reads it, e.g. `sc [query] [MSExchangeDS]`. Empty without `trace`.
+   */
+  argv(): string[] {
+    if (!existsSync(this.argvLog)) return [];
+    return readFileSync(this.argvLog, 'latin1')
+      .split(/\r?\n/)
       .filter((l) => l !== '');
   }
 
@@ -375,21 +416,20 @@ export class WineNode {
     };
   }
 
-  /** The Unix folder behind a C:\ path of this node. */
-  driveC(windowsPath: string): string {
-    const m = /^C:\\(.*)$/i.exec(windowsPath);
-    if (!m) throw new Error(`not a C:\\ path: ${windowsPath}`);
-    return join(this.prefix, 'drive_c', ...m[1].split('\\').filter(Boolean));
+  /** The Unix folder behind a drive path of this node (C:, or the log folder's drive). */
+  hostPath(windowsPath: string): string {
+    const rest = windowsPath.slice(3).split('\\').filter(Boolean);
+    return join(this.prefix, `drive_${driveLetter(windowsPath)}`, ...rest);
   }
 
   /** Files in the cluster's log folder on this node. */
   logFiles(): string[] {
-    const dir = this.driveC(this.spec.cluster.logFolder);
+    const dir = this.hostPath(this.spec.cluster.logFolder);
     return existsSync(dir) ? readdirSync(dir).sort() : [];
   }
 
   readLog(name: string): Buffer {
-    return readFileSync(join(this.driveC(this.spec.cluster.logFolder), name));
+    return readFileSync(join(this.hostPath(this.spec.cluster.logFolder), name));
   }
 
   /** Ends this prefix's Wine processes (services included) and deletes the node. */

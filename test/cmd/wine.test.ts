@@ -124,7 +124,7 @@ describeWine(
         expect(r.stdout).not.toContain('What if:');
 
         // The backup is reg export's UTF-16LE file of exactly the restore key.
-        expect(backups(n)).toEqual([`${c.serviceName}-restore-key-1.reg`]);
+        expect(backups(n)).toEqual([`restore-${c.name}-key-1.reg`]);
         const reg = n.readLog(backups(n)[0]);
         expect([...reg.subarray(0, 2)]).toEqual([0xff, 0xfe]);
         const text = reg.subarray(2).toString('utf16le');

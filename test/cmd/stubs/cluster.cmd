@@ -6,9 +6,12 @@ rem   STUB_CLUSTER, STUB_RESOURCE, STUB_GROUP, STUB_SERVICE  what exists
 rem   STUB_OWNER     node that owns the group
 rem   STUB_STATE     folder holding resource.txt, the resource state: Online, Offline or Failed
 rem   STUB_ONLINE    fail: the resource fails to come online even when the checkpoint is harmless
+rem   STUB_KEY       the Restore in Progress key, relative to HKLM
 rem   STUB_LOG       every call and every checkpoint decision is appended here
 rem Output follows the Windows Server 2003 cluster.exe status table; error texts are its wording.
 setlocal EnableExtensions DisableDelayedExpansion
+rem The calls this stand-in makes itself are not the script's: keep them out of the argv trace.
+set "STUB_ARGV="
 >>"%STUB_LOG%" echo cluster %*
 set "STATE_FILE=%STUB_STATE%\resource.txt"
 set /p STATE=<"%STATE_FILE%"
@@ -42,7 +45,7 @@ call :table
 exit /b 0
 
 :checkpoint_restored
-reg delete "HKLM\SYSTEM\CurrentControlSet\Services\%STUB_SERVICE%\Restore in Progress" /f >nul 2>&1
+reg delete "HKLM\%STUB_KEY%" /f >nul 2>&1
 >>"%STUB_LOG%" echo cluster: checkpoint of SYSTEM\CurrentControlSet\Services\%STUB_SERVICE% restored over the registry, Restore in Progress key deleted: -528, events 1002 and 1042
 goto online_failed
 

@@ -6,8 +6,10 @@
  *   does once recovery succeeded;
  * - started without the key after a restore, it fails as -528 (JET_errMissingLogFile) and stops.
  * Settings come from HKLM\SOFTWARE\clusrestore-stub\engine (the test seeds them with reg add):
- *   Mode     consume (default), or keep: recovers but never removes the key;
- *   LogFile  where each decision is appended, next to the other stand-ins' call log.
+ *   Mode        consume (default), or keep: recovers but never removes the key;
+ *   LogFile     where each decision is appended, next to the other stand-ins' call log;
+ *   RestoreKey  the key relative to HKLM, when the inventory names one other than the default
+ *               SYSTEM\CurrentControlSet\Services\<service>\Restore in Progress.
  *
  * Build: x86_64-w64-mingw32-gcc -municode -Os -s -o engine.exe engine.c
  */
@@ -66,7 +68,8 @@ static DWORD WINAPI handler(DWORD control, DWORD type, void *data, void *context
 
 static void WINAPI service_main(DWORD argc, wchar_t **argv)
 {
-    wchar_t mode[32], key[512];
+    /* A key of up to 512 characters below HKLM, as the inventory rules allow. */
+    wchar_t mode[32], key[1024];
     if (argc > 0) wcsncpy(service_name, argv[0], 256);
     status_handle = RegisterServiceCtrlHandlerExW(service_name, handler, NULL);
     if (!status_handle) return;
@@ -75,9 +78,11 @@ static void WINAPI service_main(DWORD argc, wchar_t **argv)
     setting(L"Mode", mode, 32);
     report(SERVICE_START_PENDING, NO_ERROR, 0);
 
-    _snwprintf(key, 511, L"SYSTEM\\CurrentControlSet\\Services\\%ls\\Restore in Progress",
-               service_name);
-    key[511] = L'\0';
+    setting(L"RestoreKey", key, 1024);
+    if (!key[0])
+        _snwprintf(key, 1023, L"SYSTEM\\CurrentControlSet\\Services\\%ls\\Restore in Progress",
+                   service_name);
+    key[1023] = L'\0';
     HKEY h;
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, key, 0, KEY_READ, &h) != ERROR_SUCCESS) {
         note(L"no Restore in Progress key: soft recovery finds no consecutive logs, error -528, "

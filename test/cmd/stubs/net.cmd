@@ -4,6 +4,7 @@ rem session command (it prints its usage and returns 0), so the elevation check 
 rem STUB_ELEVATED=0 gives the Windows answer for a user without administrator rights.
 rem Every other command goes to the real net.exe by full path, never back through this stand-in.
 setlocal EnableExtensions DisableDelayedExpansion
+set "STUB_ARGV="
 >>"%STUB_LOG%" echo net %*
 if /i "%~1"=="session" goto session
 "%SystemRoot%\system32\net.exe" %*

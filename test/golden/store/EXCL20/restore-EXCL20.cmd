@@ -18,7 +18,7 @@ rem
 rem Usage: see :usage below, or run the script with /?. /dryrun runs only the checks of step 1
 rem and prints each later step in the words of PowerShell's -WhatIf.
 rem Log: every step and its result is appended to restore-CLUSTER.log in the log folder, the
-rem key backup goes next to it as SERVICE-restore-key-N.reg, N chosen so nothing is overwritten.
+rem key backup goes next to it as restore-CLUSTER-key-N.reg, N chosen so nothing is overwritten.
 rem /dryrun writes its log too, so the checks it ran stay on record; it changes nothing else.
 rem Exit codes: the EXIT_ lines below, the same table as the PowerShell script and the runbook.
 rem
@@ -203,10 +203,12 @@ if defined CR_DRYRUN (
 
 rem ==== 3. Back up the key ====
 call :log Step: %CR_OP_BACKUP% - "%CR_KEY%".
+rem The file is named after the cluster, not the service: a service name may be 256 characters,
+rem more than a file name holds, and one such as NUL.x would name a device that always exists.
 set /a "CR_N=0"
 :backup_name
 set /a "CR_N+=1"
-set "CR_BACKUP=%CR_LOGDIR%\%CR_SERVICE%-restore-key-%CR_N%.reg"
+set "CR_BACKUP=%CR_LOGDIR%\restore-%CR_CLUSTER%-key-%CR_N%.reg"
 if exist "%CR_BACKUP%" goto backup_name
 rem No /y: the file name is new, and older reg.exe versions may not know the switch.
 reg export "%CR_KEY%" "%CR_BACKUP%" <nul >>"%CR_LOG%" 2>&1
@@ -390,9 +392,11 @@ for %%S in ("Online Pending" "Offline Pending" "Online" "Offline" "Failed" "Pend
     if not defined CR_ROW_STATE call :status_suffix "%%~S"
 )
 if not defined CR_ROW_STATE goto :eof
-rem Case-insensitive replacement tells whether the row starts with the resource name.
-set "CR_T=#BOL#%CR_ROW_REST%"
-call set "CR_U=%%CR_T:#BOL#%CR_RESOURCE% =%%"
+rem Case-insensitive replacement tells whether the row starts with the resource name. The
+rem markers @BOL@ and @EOL@ hold a character the resource name's allow-list refuses, so no name
+rem can contain one and move it.
+set "CR_T=@BOL@%CR_ROW_REST%"
+call set "CR_U=%%CR_T:@BOL@%CR_RESOURCE% =%%"
 if "%CR_U%"=="%CR_T%" goto :eof
 rem What is left is the group and the node; node names have no blanks, so the node is the last
 rem word. Each word is quoted so characters of a group name cannot act on the for line.
@@ -404,8 +408,8 @@ set "CR_RES_STATE=%CR_ROW_STATE%"
 goto :eof
 
 :status_suffix
-set "CR_T=%CR_LINE%#EOL#"
-call set "CR_U=%%CR_T: %~1#EOL#=%%"
+set "CR_T=%CR_LINE%@EOL@"
+call set "CR_U=%%CR_T: %~1@EOL@=%%"
 if not "%CR_U%"=="%CR_T%" (
     set "CR_ROW_STATE=%~1"
     set "CR_ROW_REST=%CR_U%"
