@@ -1297,7 +1297,7 @@ function Initialize-SimNode {
         'key-lost' {
             # An export of the key taken before it was lost, as this script's backup step writes
             # it; then someone brought the resource online first (Q188674).
-            $script:Sim.Files['keyExport'] = '{0}\{1}-restore-key-{2}.reg' -f $Cluster.logFolder, $Cluster.serviceName, $script:Epoch.AddHours(-2).ToString('yyyyMMdd-HHmmss')
+            $script:Sim.Files['keyExport'] = '{0}\restore-{1}-key-{2}.reg' -f $Cluster.logFolder, $Cluster.name, $script:Epoch.AddHours(-2).ToString('yyyyMMdd-HHmmss')
             $file = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($script:Sim.Files['keyExport'])
             $null = [System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($file))
             Write-SimRegFile -KeyPath $script:Sim.RestoreKey -FilePath $file

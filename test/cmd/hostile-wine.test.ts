@@ -84,7 +84,7 @@ const ODD: [string, Values][] = [
     {
       name: 'Z23456789-12345',
       nodes: ['N23456789-12345', 'M23456789-12345'],
-      serviceName: fill('S', 'vc_1.2$x-', 256, '9'),
+      serviceName: fill('S', 'vc_1.2$x-', 255, '9'),
       resourceName: fill('R', 'es (1), #2: a_b.c-d ', 128, 'Z'),
       // 512 characters below HKLM, one key name at the registry's limit of 255.
       restoreKey: [
@@ -232,7 +232,7 @@ describe('the values this suite runs', () => {
   it('the third case is at the limits of the general rules', () => {
     const c = generate(ODD[2][1]).cluster;
     expect([c.name, ...c.nodes].map((x) => x.length)).toEqual([15, 15, 15]);
-    expect(c.serviceName).toHaveLength(256);
+    expect(c.serviceName).toHaveLength(255);
     expect(c.resourceName).toHaveLength(128);
     expect(c.restoreKey).toHaveLength(512);
     expect(Math.max(...c.restoreKey.split('\\').map((k) => k.length))).toBe(255);

@@ -221,6 +221,20 @@ describe('parseInventory refuses, naming file:line:col, path, the problem and an
       ],
     ],
     [
+      'a service name that is a device',
+      GOOD + '    serviceName: NUL.svc\n',
+      [
+        'inv.yaml:7:18 clusters[0].serviceName: "NUL.svc" starts with the reserved device name \'NUL\'. Example: MSExchangeDS',
+      ],
+    ],
+    [
+      'a service name over 255 characters',
+      GOOD + `    serviceName: ${'S'.repeat(256)}\n`,
+      [
+        `inv.yaml:7:18 clusters[0].serviceName: "${'S'.repeat(256)}" is 256 characters; a service name has at most 255 (its registry key's limit). Example: MSExchangeDS`,
+      ],
+    ],
+    [
       'an invisible character',
       GOOD + '    resourceName: "Exchange\\u200BDirectory"\n',
       [

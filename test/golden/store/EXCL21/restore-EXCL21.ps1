@@ -775,7 +775,8 @@ function Import-RestoreKeyFile {
 
 function Backup-RestoreKey {
     $stamp = (Get-Date).ToString('yyyyMMdd-HHmmss')
-    $base = $LogFolder + '\' + $ServiceName + '-restore-key-' + $stamp
+    # Named after the cluster, like the log: a service name may be long, and NUL.x is a device.
+    $base = $LogFolder + '\' + 'restore-' + $ClusterName + '-key-' + $stamp
     $path = $base + '.reg'
     $n = 1
     while (Test-Path -LiteralPath $path) {
