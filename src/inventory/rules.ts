@@ -79,10 +79,12 @@ export const RULES = {
   nodeName: netbios('node name', 'EXNODE1'),
   serviceName: rule('MSExchangeDS', (v) => {
     // The SCM allows 256, but the service's registry key name may hold only 255.
-    if (v.length > 255) return `is ${v.length} characters; a service name has at most 255 (its registry key's limit)`;
+    if (v.length > 255)
+      return `is ${v.length} characters; a service name has at most 255 (its registry key's limit)`;
     const bad = firstOutside(v, /[A-Za-z0-9_.$-]/);
     if (bad) return `is not a service name: ${bad} (letters, digits and _ . $ - only)`;
-    if (!/^[A-Za-z0-9]/.test(v)) return 'is not a service name: it must start with a letter or digit';
+    if (!/^[A-Za-z0-9]/.test(v))
+      return 'is not a service name: it must start with a letter or digit';
     // The name also names files (the log, the key backup): NUL.x would be a device.
     if (RESERVED_DEVICE.test(v)) return `starts with the reserved device name '${v.split('.')[0]}'`;
     return undefined;
