@@ -10,6 +10,7 @@ import { ClusrestoreError, InventoryError, formatDiagnostic } from './errors';
 import { CLI_EXIT_CODES } from './exit-codes';
 import { FORMATS, type Format } from './inventory/presets';
 import type { Plan } from './plan/build';
+import { SCENARIOS, type ScenarioName } from './sim/run';
 
 const EXIT_EPILOGUE =
   'Exit codes: ' +
@@ -247,6 +248,57 @@ async function main(): Promise<void> {
         }),
     )
     .command(
+      'simulate [inventory]',
+      "Run a cluster's PowerShell script, unchanged, in pwsh against a simulated cluster node and print the timeline with a verdict; writes nothing",
+      (y) =>
+        y
+          .positional('inventory', {
+            type: 'string',
+            describe: 'Inventory file (YAML or JSON); the bundled example when absent',
+          })
+          .option('cluster', {
+            type: 'string',
+            describe: 'The cluster to simulate (required when the inventory has more than one)',
+          })
+          .option('scenario', {
+            choices: SCENARIOS,
+            default: 'restored' as ScenarioName,
+            describe: "The node's state before the script runs",
+          })
+          .option('compare-naive', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'Also run the naive order (resource online first) on the same node, side by side',
+          })
+          .option('json', {
+            type: 'boolean',
+            default: false,
+            describe: 'Print the timeline as JSON (clusrestore/simulate/v1)',
+          })
+          .example('$0 simulate --cluster EXCL01', 'The happy path of the bundled example')
+          .example(
+            '$0 simulate inventory.yaml --cluster EXCL01 --scenario key-lost --compare-naive',
+            'What the script does when the key was lost, and the naive order beside it',
+          )
+          .epilogue(
+            "Exit code 0 whenever the simulation ran, whatever the script's own exit code (read it and the verdict in the output). " +
+              EXIT_EPILOGUE,
+          ),
+      (argv) =>
+        run(argv.debug, argv.json, async () => {
+          const { bundledInventory, simulateCluster } = await import('./api.js');
+          const doc = await simulateCluster(argv.inventory ?? bundledInventory(), {
+            cluster: argv.cluster,
+            scenario: argv.scenario as ScenarioName,
+            compareNaive: argv.compareNaive,
+          });
+          if (argv.json) io.out(JSON.stringify(doc, null, 2));
+          else io.out((await import('./sim/timeline.js')).simulateText(doc));
+          return 0;
+        }),
+    )
+    .command(
       'schema',
       "Print the inventory's JSON Schema (for editor completion), or with --contract the JSON output contract",
       (y) =>
@@ -284,7 +336,7 @@ async function main(): Promise<void> {
           return 0;
         }),
     )
-    .demandCommand(1, 'Name a command: generate, validate, verify, schema or init.')
+    .demandCommand(1, 'Name a command: generate, validate, verify, simulate, schema or init.')
     .strict()
     .recommendCommands()
     .help()

@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { SCRIPT_EXIT_CODES } from './exit-codes';
 import { FORMATS, PRESET_NAMES } from './inventory/presets';
 import { IMPORT_KEY_STEP, STEP_DEFS } from './plan/steps';
+import { SCENARIOS } from './sim/run';
 
 /**
  * The JSON contract, version 1: every JSON document clusrestore or one of its scripts writes
- * (`generate --json`, `validate --json`, `verify --json`, errors under --json, and the scripts'
- * -ResultPath results) is one of these, told apart by its `schema` field. Additive changes keep
- * v1; anything else makes v2. `clusrestore schema --contract` prints it as JSON Schema.
+ * (`generate --json`, `validate --json`, `verify --json`, `simulate --json`, errors under --json,
+ * and the scripts' -ResultPath results) is one of these, told apart by its `schema` field.
+ * Additive changes keep v1; anything else makes v2. `clusrestore schema --contract` prints it as
+ * JSON Schema.
  */
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const diagnostic = z.object({
@@ -127,12 +129,100 @@ export const ResultDocument = z.object({
   finishedAt: z.string(),
 });
 
+/** The simulated node's brief state (src/sim/run.ts SimBrief). */
+const simBrief = z.object({
+  keyPresent: z.boolean(),
+  service: z.string(),
+  resource: z.string(),
+  database: z.enum(['restored', 'consistent']),
+});
+
+/** One simulated run as `simulate` shows it (src/sim/timeline.ts SimulatedRun). */
+const simulatedRun = z.object({
+  order: z.enum(['clusrestore', 'naive']),
+  script: z.string(),
+  args: z.array(z.string()),
+  exitCode: z.number().int(),
+  outcome: outcome.nullable(),
+  message: z.string().nullable(),
+  verdict: z.object({
+    kind: z.enum(['safe', 'nothing-to-do', 'stopped', 'failed', 'unsafe', 'check']),
+    text: z.string(),
+  }),
+  before: simBrief,
+  after: simBrief,
+  keyConsumedAt: z.number().nullable(),
+  keyLostAt: z.number().nullable(),
+  onlineRequestedAt: z.number().nullable(),
+  duration: z.number(),
+  events: z.array(
+    z.object({
+      t: z.number(),
+      log: z.string(),
+      source: z.string(),
+      id: z.number().int(),
+      level: z.string(),
+      expected: z.boolean().nullable(),
+      message: z.string(),
+    }),
+  ),
+  blocks: z.array(
+    z.object({
+      id: z.string(),
+      operation: z.string().nullable(),
+      target: z.string().nullable(),
+      status: z.string(),
+      detail: z.string(),
+      checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })),
+      t: z.number(),
+      tEnd: z.number(),
+      calls: z.number().int(),
+      items: z.array(
+        z.object({
+          t: z.number(),
+          tEnd: z.number().optional(),
+          kind: z.enum(['action', 'wait', 'change', 'event']),
+          text: z.string(),
+          result: z.string().optional(),
+          command: z.object({ name: z.string(), args: z.array(z.string()) }).optional(),
+          event: z
+            .object({
+              log: z.string(),
+              source: z.string(),
+              id: z.number().int(),
+              expected: z.boolean().nullable(),
+              message: z.string(),
+            })
+            .optional(),
+          state: simBrief,
+        }),
+      ),
+      after: simBrief,
+    }),
+  ),
+});
+
+/** `clusrestore simulate --json`: a script run against the simulated node, with its verdict. */
+export const SimulateDocument = z.object({
+  schema: z.literal('clusrestore/simulate/v1'),
+  tool: z.object({ name: z.literal('clusrestore'), version: z.string() }),
+  inventory: z.object({ file: z.string(), sha256 }),
+  cluster: z.string(),
+  node: z.string(),
+  scenario: z.enum(SCENARIOS),
+  scenarioText: z.string(),
+  clockStart: z.string(),
+  run: simulatedRun,
+  naive: simulatedRun.optional(),
+});
+
 export const ContractDocument = z.discriminatedUnion('schema', [
   PlanDocument,
   ValidateDocument,
   VerifyDocument,
   ErrorDocument,
   ResultDocument,
+  SimulateDocument,
 ]);
 
 /** The contract as JSON Schema (draft 2020-12). */

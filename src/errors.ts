@@ -86,3 +86,17 @@ export class IoError extends ClusrestoreError {
   readonly exitCode = 3;
   readonly code = 'io-error';
 }
+
+/** `simulate` needs PowerShell to run the generated script, and none was found. */
+export class PwshMissingError extends ClusrestoreError {
+  readonly exitCode = 5;
+  readonly code = 'pwsh-missing';
+  constructor() {
+    super(
+      'simulate runs the generated PowerShell script in pwsh, and no pwsh was found ' +
+        '($CLUSRESTORE_PWSH, .tools/pwsh/pwsh in the clusrestore package, or PATH). ' +
+        'Install PowerShell 7 into .tools/pwsh with `npm run setup:pwsh` (needs the .NET SDK), ' +
+        'or put pwsh on PATH, or set CLUSRESTORE_PWSH to its path.',
+    );
+  }
+}

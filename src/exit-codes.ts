@@ -136,4 +136,10 @@ export const CLI_EXIT_CODES = [
     name: 'internal-error',
     meaning: 'A bug in clusrestore; rerun with --debug and report it.',
   },
+  {
+    code: 5,
+    name: 'pwsh-missing',
+    meaning:
+      'Only simulate: no PowerShell (pwsh) found to run the script; npm run setup:pwsh installs it.',
+  },
 ] as const;

@@ -1,7 +1,22 @@
 /** clusrestore's library API: the CLI is a thin layer over these. */
-export { bundledInventory, generate, initInventory, planGeneration } from './api';
+export {
+  bundledInventory,
+  generate,
+  initInventory,
+  planGeneration,
+  simulateCluster,
+  type SimulateOptions,
+} from './api';
 export * from './errors';
-export { contractJsonSchema, ContractDocument, ResultDocument, PlanDocument } from './contract';
+export {
+  contractJsonSchema,
+  ContractDocument,
+  ResultDocument,
+  PlanDocument,
+  SimulateDocument,
+} from './contract';
+export { SCENARIOS, type ScenarioName } from './sim/run';
+export { simulateText, type SimulateDoc, type SimulatedRun } from './sim/timeline';
 export { CLI_EXIT_CODES, SCRIPT_EXIT_CODES, type ScriptExitCode } from './exit-codes';
 export { loadInventory, parseInventory } from './inventory/load';
 export { PRESETS, FORMATS, type Format, type PresetName } from './inventory/presets';

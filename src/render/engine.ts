@@ -5,6 +5,7 @@ import { SCRIPT_EXIT_CODES, scriptExitCode, type ScriptExitName } from '../exit-
 import type { Format } from '../inventory/presets';
 import type { ClusterConfig } from '../inventory/types';
 import { IMPORT_KEY_STEP, STEP_DEFS, clusterSteps, restoreKeyPath, type Step } from '../plan/steps';
+import { happyPathFor, type RunbookHappyPath } from '../sim/happy-path';
 import { TOOL_VERSION, packageRoot } from '../version';
 import { cmdText, cmdValue, intLiteral, mdCode, psArray, psLiteral } from './escape';
 
@@ -28,6 +29,8 @@ export interface TemplateContext {
   steps: Step[];
   exitCodes: typeof SCRIPT_EXIT_CODES;
   files: Record<Format, string>;
+  /** The simulated happy path with this cluster's values (runbook; src/sim/happy-path.ts). */
+  happyPath: RunbookHappyPath;
 }
 
 /** File name of each output, relative to the cluster's folder. */
@@ -52,6 +55,7 @@ export function templateContext(cluster: ClusterConfig, inventorySha256: string)
     steps: clusterSteps(cluster),
     exitCodes: SCRIPT_EXIT_CODES,
     files: outputFileNames(cluster.name),
+    happyPath: happyPathFor(cluster),
   };
 }
 

@@ -1,0 +1,290 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClusterConfig } from '../inventory/types';
+import { clusterSteps } from '../plan/steps';
+import { packageRoot } from '../version';
+import type { SimBrief } from './run';
+import { commandLine, type SimulatedRun } from './timeline';
+
+/**
+ * The runbook's "Simulated happy path" without running pwsh at generate time: the simulator runs
+ * once (`npm run refresh:timeline`) on a canonical cluster whose every value is a distinct token,
+ * the result is stored in templates/runbook/happy-path.json, and each runbook gets that timeline
+ * with the tokens replaced by its own cluster's values. Times are left out: the model fits its
+ * engine's timings into each cluster's timeouts, so they differ between clusters, while the
+ * order of calls, changes and events does not.
+ */
+
+/** The canonical cluster, as an inventory: each value a token that occurs nowhere else. */
+export const HAPPY_PATH_INVENTORY = [
+  'version: 1',
+  'clusters:',
+  '  - name: TOKCLUSTER',
+  '    preset: directory',
+  '    nodes: [TOKNODEA, TOKNODEB]',
+  '    serviceName: TOKSERVICE',
+  '    resourceName: TOKRESOURCE',
+  '    restoreKey: SYSTEM\\CurrentControlSet\\Services\\TOKSERVICE\\TOKKEY',
+  '    logFolder: C:\\TOKLOGS',
+  // Large enough that the model's engine runs at its usual pace (20 s start, 4 min replay).
+  '    timeouts: { serviceStartSec: 86391, recoverySec: 86392, resourceOnlineSec: 86393 }',
+  '',
+].join('\n');
+
+/** Each token of the canonical cluster and where a cluster keeps the value it stands for. */
+const TOKENS: [string, (c: ClusterConfig) => string][] = [
+  // Longest first: the key's token holds the service's.
+  ['SYSTEM\\CurrentControlSet\\Services\\TOKSERVICE\\TOKKEY', (c) => c.restoreKey],
+  ['TOKCLUSTER', (c) => c.name],
+  ['TOKNODEA', (c) => c.nodes[0]],
+  ['TOKSERVICE', (c) => c.serviceName],
+  ['TOKRESOURCE', (c) => c.resourceName],
+  ['C:\\TOKLOGS', (c) => c.logFolder],
+  ['86391', (c) => String(c.timeouts.serviceStartSec)],
+  ['86392', (c) => String(c.timeouts.recoverySec)],
+  ['86393', (c) => String(c.timeouts.resourceOnlineSec)],
+  // The model's clock at the backup, in the file names the script stamps with the run's time.
+  ['20240302-030000', () => 'yyyyMMdd-HHmmss'],
+];
+const TOKEN_VALUE = new Map(TOKENS);
+const TOKEN_PATTERN = new RegExp(
+  `(?<![A-Za-z0-9])(${TOKENS.map(([t]) => t.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')).join('|')})(?![A-Za-z0-9])`,
+  'g',
+);
+
+/** One line of the stored happy path. Texts hold tokens. */
+export type HappyPathLine =
+  | { kind: 'action'; command: string; args: string[]; result: string }
+  | { kind: 'change'; text: string }
+  | {
+      kind: 'event';
+      log: string;
+      source: string;
+      id: number;
+      expected: boolean | null;
+      message: string;
+    };
+
+/** One phase of the stored happy path: the checks, a step, or the final check. */
+export interface HappyPathBlock {
+  id: string;
+  status: string;
+  checks: string[];
+  lines: HappyPathLine[];
+  after: Omit<SimBrief, 'database'>;
+}
+
+/** templates/runbook/happy-path.json. */
+export interface HappyPathData {
+  comment: string;
+  inventory: string;
+  scenario: 'restored';
+  exitCode: number;
+  outcome: string | null;
+  verdict: string;
+  blocks: HappyPathBlock[];
+}
+
+export const HAPPY_PATH_FILE = join(packageRoot(), 'templates', 'runbook', 'happy-path.json');
+
+/** The runbook's form of a simulated run: no times, no reads, only what changed and why. */
+export function happyPathData(run: SimulatedRun): HappyPathData {
+  if (run.verdict.kind !== 'safe')
+    throw new Error(`the happy path did not end safe: ${run.verdict.text}`);
+  return {
+    comment:
+      'Written by `npm run refresh:timeline` from a simulated run on the canonical cluster in "inventory"; each runbook shows it with the tokens replaced by its own values. Do not edit.',
+    inventory: HAPPY_PATH_INVENTORY,
+    scenario: 'restored',
+    exitCode: run.exitCode,
+    outcome: run.outcome,
+    verdict: run.verdict.kind,
+    blocks: run.blocks.map((b) => ({
+      id: b.id,
+      status: b.status,
+      checks: b.checks.map((c) => c.name),
+      lines: b.items.flatMap((i): HappyPathLine[] => {
+        if (i.kind === 'action')
+          return [
+            {
+              kind: 'action',
+              command: i.command!.name,
+              args: i.command!.args,
+              result: i.result ?? '',
+            },
+          ];
+        if (i.kind === 'change') return [{ kind: 'change', text: i.text }];
+        if (i.kind === 'event') return [{ kind: 'event', ...i.event! }];
+        return [];
+      }),
+      after: {
+        keyPresent: b.after.keyPresent,
+        service: b.after.service,
+        resource: b.after.resource,
+      },
+    })),
+  };
+}
+
+/** A piece of a runbook line: plain words of the model, or a value for mdCode. */
+export interface RunbookPart {
+  text: string;
+  code: string | null;
+}
+
+/** One step of the happy path as the runbook template renders it. */
+export interface RunbookHappyBlock {
+  /** 'Read-only checks', the step's words, or 'Final check'. */
+  title: string;
+  target: string | null;
+  status: string;
+  checks: string;
+  lines: RunbookPart[][];
+  after: { key: string; service: string; resource: string };
+}
+
+/** What the runbook template sees of the happy path. */
+export interface RunbookHappyPath {
+  node: string;
+  exitCode: number;
+  outcome: string;
+  blocks: RunbookHappyBlock[];
+}
+
+let stored: HappyPathData | undefined;
+
+/** The stored happy path, read once per process. */
+export function loadHappyPath(): HappyPathData {
+  stored ??= JSON.parse(readFileSync(HAPPY_PATH_FILE, 'utf8')) as HappyPathData;
+  return stored;
+}
+
+/** Replaces every token in a text with the cluster's value. */
+export function substituteTokens(text: string, cluster: ClusterConfig): string {
+  return text.replace(TOKEN_PATTERN, (t) => TOKEN_VALUE.get(t)!(cluster));
+}
+
+/**
+ * A line of model words with tokens in it, as parts: each blank-separated chunk that holds a
+ * token or a character Markdown would read (`\` `*` `_` ...) becomes a code part for mdCode, so
+ * the plain parts are words only. Without a cluster the tokens stay in.
+ */
+export function proseParts(text: string, cluster: ClusterConfig | null): RunbookPart[] {
+  const parts: RunbookPart[] = [];
+  const plain = (s: string) => {
+    if (!s) return;
+    const last = parts[parts.length - 1];
+    if (last && last.code === null) last.text += s;
+    else parts.push({ text: s, code: null });
+  };
+  for (const chunk of text.split(/(\s+)/)) {
+    const m = /^(.*?)([.,:;]?)$/s.exec(chunk)!;
+    const [, body, tail] = m;
+    TOKEN_PATTERN.lastIndex = 0;
+    if (body && (TOKEN_PATTERN.test(body) || /[\\`*_[\]<>|#&~!{}]/.test(body))) {
+      parts.push({ text: '', code: cluster ? substituteTokens(body, cluster) : body });
+      plain(tail);
+    } else {
+      plain(chunk);
+    }
+  }
+  return parts;
+}
+
+/** A stored line split once into parts, tokens still in: values are put in per cluster. */
+type CompiledLine =
+  | { kind: 'prose'; parts: RunbookPart[] }
+  | { kind: 'action'; command: string; args: string[]; tail: RunbookPart[] };
+
+const compiledCache = new WeakMap<HappyPathData, CompiledLine[][]>();
+
+/** Splitting the words is the same for every cluster: done once per data file, not per runbook. */
+function compile(data: HappyPathData): CompiledLine[][] {
+  let compiled = compiledCache.get(data);
+  if (!compiled) {
+    // No cluster: the code parts keep their tokens until happyPathFor fills them in.
+    const keep = null;
+    compiled = data.blocks.map((b) =>
+      b.lines.map((l): CompiledLine => {
+        switch (l.kind) {
+          case 'action':
+            return {
+              kind: 'action',
+              command: l.command,
+              args: l.args,
+              tail: l.result
+                ? proseParts(`, answer: ${l.result}.`, keep)
+                : [{ text: '.', code: null }],
+            };
+          case 'change':
+            return { kind: 'prose', parts: proseParts(l.text, keep) };
+          case 'event':
+            return {
+              kind: 'prose',
+              parts: proseParts(
+                `${l.log} event ${l.id} from ${l.source}${l.expected === true ? ' (expected, harmless)' : ''}: ${l.message}`,
+                keep,
+              ),
+            };
+        }
+      }),
+    );
+    compiledCache.set(data, compiled);
+  }
+  return compiled;
+}
+
+/** The happy path for one cluster's runbook. */
+export function happyPathFor(
+  cluster: ClusterConfig,
+  data: HappyPathData = loadHappyPath(),
+): RunbookHappyPath {
+  const compiled = compile(data);
+  const steps = new Map(clusterSteps(cluster).map((s) => [s.id as string, s]));
+  const fill = (parts: RunbookPart[]): RunbookPart[] =>
+    parts.map((p) => (p.code === null ? p : { text: '', code: substituteTokens(p.code, cluster) }));
+  return {
+    node: cluster.nodes[0],
+    exitCode: data.exitCode,
+    outcome: data.outcome ?? '',
+    blocks: data.blocks.map((b, i) => {
+      const step = steps.get(b.id);
+      return {
+        title:
+          b.id === 'checks'
+            ? 'Read-only checks'
+            : b.id === 'final-check'
+              ? 'Final check'
+              : (step?.operation ?? b.id),
+        target: step?.target ?? null,
+        status: b.status,
+        checks: b.checks.join(', '),
+        lines: compiled[i].map((l) =>
+          l.kind === 'prose'
+            ? fill(l.parts)
+            : [
+                { text: 'Called ', code: null },
+                {
+                  text: '',
+                  code: commandLine(
+                    l.command,
+                    l.args.map((a) => substituteTokens(a, cluster)),
+                  ),
+                },
+                ...fill(l.tail),
+              ],
+        ),
+        after: {
+          key: b.after.keyPresent ? 'present' : 'gone',
+          service: b.after.service,
+          resource: b.after.resource,
+        },
+      };
+    }),
+  };
+}
+
+/** A runbook line as plain text (code parts bare), to compare with a real run. */
+export function partsText(parts: RunbookPart[]): string {
+  return parts.map((p) => p.code ?? p.text).join('');
+}

@@ -1,0 +1,711 @@
+import type {
+  ScenarioName,
+  ScenarioRun,
+  ScriptResult,
+  SimBrief,
+  SimEvent,
+  SimTimelineEntry,
+} from './run';
+
+/**
+ * The reviewer's view of a simulated run: runScenario()'s raw timeline (every call the script
+ * made, every change of the model, every event) grouped into the script's steps, with polling
+ * folded into waits, the node's state after each step, and a verdict. Pure: no I/O.
+ */
+
+/** What each scenario's node looks like before the script runs, for the header. */
+export const SCENARIO_TEXT: Record<ScenarioName, string> = {
+  restored:
+    'the state an online restore leaves: the key is present, the service stopped, the resource offline, and this node owns the group',
+  'key-lost':
+    'someone brought the resource online first: the checkpoint overwrote the key an hour ago, events 1002 and 1042 were logged, the resource failed',
+  'service-fails':
+    'a transaction log the key names is missing, so the engine stops with -528 while starting',
+  'resource-fails': 'the cluster resource fails to come online (System event 1069)',
+  'slow-recovery': 'the log replay takes longer than the recovery timeout',
+  'already-recovered':
+    'a run finished an hour ago: the key is gone, the service runs, the resource is online',
+  'not-owner': 'the other node owns the resource group',
+  'no-cmdlets': 'the FailoverClusters cmdlets are not installed, only cluster.exe',
+  'not-elevated': 'the script runs without administrator rights (Medium integrity)',
+};
+
+/** One line of a step: a command that changed the node, a wait, a change of the model, an event. */
+export interface TimelineItem {
+  /** Virtual seconds since the run started. */
+  t: number;
+  /** For a command or wait that took time: when it ended. */
+  tEnd?: number;
+  kind: 'action' | 'wait' | 'change' | 'event';
+  text: string;
+  /** action: what the command answered; wait: the commands polled while waiting. */
+  result?: string;
+  /** For an action: the command and its arguments, as the script passed them. */
+  command?: { name: string; args: string[] };
+  /** For an event. `expected` is the script's own judgment (null: the script did not read it). */
+  event?: { log: string; source: string; id: number; expected: boolean | null; message: string };
+  /** The node after the item. */
+  state: SimBrief;
+}
+
+/** A check the script reported. */
+export interface TimelineCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** One phase of the run: the read-only checks, one step of the script, or the final check. */
+export interface TimelineBlock {
+  /** 'checks', a step id (import-key, backup-key, ...), 'final-check', or 'run' for a script without steps. */
+  id: string;
+  /** The step's words, as the script reported them (null for checks). */
+  operation: string | null;
+  target: string | null;
+  /** A step's status (done, failed, skipped, ...), or passed/failed for checks, or the exit code. */
+  status: string;
+  detail: string;
+  checks: TimelineCheck[];
+  t: number;
+  tEnd: number;
+  /** Every command the script called in this phase, shown or folded. */
+  calls: number;
+  items: TimelineItem[];
+  /** The node after the phase. */
+  after: SimBrief;
+}
+
+export type VerdictKind = 'safe' | 'nothing-to-do' | 'stopped' | 'failed' | 'unsafe' | 'check';
+
+/** The word each verdict's text starts with. */
+export const VERDICT_LABEL: Record<VerdictKind, string> = {
+  safe: 'SAFE',
+  'nothing-to-do': 'NOTHING TO DO',
+  stopped: 'STOPPED',
+  failed: 'FAILED',
+  unsafe: 'UNSAFE',
+  check: 'CHECK',
+};
+
+/** One simulated run of a script, as the reviewer sees it. */
+export interface SimulatedRun {
+  /** clusrestore's generated script, or the naive bring-online-first reference. */
+  order: 'clusrestore' | 'naive';
+  script: string;
+  args: string[];
+  exitCode: number;
+  /** The script's outcome and message from its -ResultPath JSON (null for the naive script). */
+  outcome: string | null;
+  message: string | null;
+  verdict: { kind: VerdictKind; text: string };
+  before: SimBrief;
+  after: SimBrief;
+  /** When the engine removed the key after replaying the logs. */
+  keyConsumedAt: number | null;
+  /** When the key vanished while the database was still unrecovered (the KB's failure). */
+  keyLostAt: number | null;
+  /** When the script first asked the cluster to bring the resource online. */
+  onlineRequestedAt: number | null;
+  /** Virtual seconds the run took. */
+  duration: number;
+  events: {
+    t: number;
+    log: string;
+    source: string;
+    id: number;
+    level: string;
+    expected: boolean | null;
+    message: string;
+  }[];
+  blocks: TimelineBlock[];
+}
+
+/** `clusrestore simulate --json`: one document of the JSON contract. */
+export interface SimulateDoc {
+  schema: 'clusrestore/simulate/v1';
+  tool: { name: 'clusrestore'; version: string };
+  inventory: { file: string; sha256: string };
+  cluster: string;
+  node: string;
+  scenario: ScenarioName;
+  scenarioText: string;
+  /** The virtual clock's reading when the run started. */
+  clockStart: string;
+  run: SimulatedRun;
+  /** With --compare-naive: the bring-online-first order on the same starting node. */
+  naive?: SimulatedRun;
+}
+
+/** Checks the generated script makes after its last step (Test-RestoreOutcome). */
+const FINAL_CHECKS = new Set(['resource-online', 'service-running', 'events']);
+
+/** Commands that change the node or carry a step out; every other call is a read or a wait. */
+function isAction(e: SimTimelineEntry): boolean {
+  const args = e.args ?? [];
+  switch (e.command) {
+    case 'reg.exe':
+      return /^(export|import|add|delete)$/i.test(args[0] ?? '');
+    case 'cluster.exe':
+      return args.some((a) => /^\/(on|online|off|offline)$/i.test(a));
+    case 'Start-ClusterResource':
+    case 'Stop-ClusterResource':
+    case 'Start-Service':
+    case 'Stop-Service':
+    case 'Restart-Service':
+      return true;
+    default:
+      return /^ServiceController\.(Start|Stop)$/.test(e.command ?? '');
+  }
+}
+
+/** Whether a call asks the cluster to bring the resource online. */
+export function isOnlineRequest(e: SimTimelineEntry): boolean {
+  return (
+    e.kind === 'call' &&
+    (e.command === 'Start-ClusterResource' ||
+      (e.command === 'cluster.exe' && (e.args ?? []).some((a) => /^\/on(line)?$/i.test(a))))
+  );
+}
+
+/** The call that carries out each step of the generated script. */
+const STEP_SIGNATURE: Record<string, (e: SimTimelineEntry) => boolean> = {
+  'import-key': (e) => e.command === 'reg.exe' && /^import$/i.test(e.args?.[0] ?? ''),
+  'backup-key': (e) => e.command === 'reg.exe' && /^export$/i.test(e.args?.[0] ?? ''),
+  'start-service': (e) => /^ServiceController\.Start$|^Start-Service$/.test(e.command ?? ''),
+  // The replay wait starts by looking at the key, which the service wait never does.
+  'confirm-recovery': (e) =>
+    e.command === 'Test-Path' && /Registry::|^HK/i.test(String(e.args?.[0] ?? '')),
+  'online-resource': isOnlineRequest,
+};
+
+/** A command line as typed: arguments with blanks in double quotes. */
+export function commandLine(name: string, args: string[]): string {
+  return [name, ...args.map((a) => (/\s/.test(a) || a === '' ? `"${a}"` : a))].join(' ');
+}
+
+/** The entries of the n-th script run (1-based), and the run markers around them. */
+function runSlice(timeline: SimTimelineEntry[], n: number) {
+  const start = timeline.findIndex((e) => e.kind === 'run' && e.text.startsWith(`Run ${n} starts`));
+  const end = timeline.findIndex((e) => e.kind === 'run' && e.text.startsWith(`Run ${n} ends`));
+  if (start < 0 || end < start) throw new Error(`run ${n} is not in the simulated timeline`);
+  return { start: timeline[start], end: timeline[end], entries: timeline.slice(start + 1, end) };
+}
+
+/** Turns one script run of runScenario() into the reviewer's view. */
+export function buildRunView(
+  run: ScenarioRun,
+  meta: { order: 'clusrestore' | 'naive'; script: string; args: string[]; runIndex?: number },
+): SimulatedRun {
+  const n = meta.runIndex ?? 1;
+  const { start, end, entries } = runSlice(run.timeline, n);
+  const t0 = start.t;
+  const rel = (t: number) => Math.round((t - t0) * 1000) / 1000;
+  const result = run.runs[n - 1]?.result;
+  const before = brief(start.state);
+  const after = brief(end.state);
+
+  // The node's state in time order: a call that waited reports the state when it returned.
+  const samples = entries
+    .map((e, i) => ({ time: e.tEnd ?? e.t, i, state: e.state }))
+    .sort((a, b) => a.time - b.time || a.i - b.i);
+  let keyConsumedAt: number | null = null;
+  let keyLostAt: number | null = null;
+  let prev = before;
+  let onlineWithKey = false;
+  for (const s of samples) {
+    if (prev.keyPresent && !s.state.keyPresent) {
+      if (s.state.database === 'consistent') keyConsumedAt ??= rel(s.time);
+      else keyLostAt ??= rel(s.time);
+    }
+    if (s.state.keyPresent && /^(OnlinePending|Online)$/.test(s.state.resource))
+      onlineWithKey = true;
+    prev = s.state;
+  }
+  const onlineCall = entries.find(isOnlineRequest);
+  const onlineRequestedAt = onlineCall ? rel(onlineCall.t) : null;
+
+  const events = entries
+    .filter((e) => e.kind === 'event')
+    .map((e) => {
+      const logged = matchEvent(run.events, e);
+      return {
+        t: rel(e.t),
+        log: e.log ?? '',
+        source: e.source ?? '',
+        id: e.id ?? 0,
+        level: logged?.level ?? '',
+        expected: expectedByScript(result, e),
+        message: e.message ?? '',
+      };
+    });
+
+  const blocks = result
+    ? stepBlocks(entries, result, before, after, rel)
+    : [
+        block({
+          id: 'run',
+          operation: null,
+          target: null,
+          status: `exit code ${run.runs[n - 1]?.exitCode ?? run.exitCode}`,
+          detail: '',
+          checks: [],
+          entries,
+          result,
+          startState: before,
+          startT: 0,
+          rel,
+        }),
+      ];
+
+  const view: SimulatedRun = {
+    order: meta.order,
+    script: meta.script,
+    args: meta.args,
+    exitCode: run.runs[n - 1]?.exitCode ?? run.exitCode,
+    outcome: result?.outcome ?? null,
+    message: result?.message ?? null,
+    verdict: { kind: 'check', text: '' },
+    before,
+    after,
+    keyConsumedAt,
+    keyLostAt,
+    onlineRequestedAt,
+    duration: rel(end.t),
+    events,
+    blocks,
+  };
+  view.verdict = verdictOf(view, onlineWithKey);
+  return view;
+}
+
+function brief(s: SimBrief): SimBrief {
+  return {
+    keyPresent: s.keyPresent,
+    service: s.service,
+    resource: s.resource,
+    database: s.database,
+  };
+}
+
+function matchEvent(log: SimEvent[], e: SimTimelineEntry): SimEvent | undefined {
+  const same = log.filter((x) => x.source === e.source && x.id === e.id && x.log === e.log);
+  return same.find((x) => x.time === e.time) ?? same[same.length - 1];
+}
+
+function expectedByScript(result: ScriptResult | undefined, e: SimTimelineEntry): boolean | null {
+  const seen = (result?.events ?? []).filter((x) => x.source === e.source && x.id === e.id);
+  if (!seen.length) return null;
+  return (seen.find((x) => x.time === e.time) ?? seen[0]).expected;
+}
+
+/** Splits the run's entries at the call that carries out each step the script ran. */
+function stepBlocks(
+  entries: SimTimelineEntry[],
+  result: ScriptResult,
+  before: SimBrief,
+  after: SimBrief,
+  rel: (t: number) => number,
+): TimelineBlock[] {
+  const ran = (s: ScriptResult['steps'][number]) => s.status === 'done' || s.status === 'failed';
+  const starts = new Map<string, number>();
+  let from = 0;
+  for (const step of result.steps) {
+    if (!ran(step)) continue;
+    const sig = STEP_SIGNATURE[step.id];
+    const at = sig ? entries.findIndex((e, i) => i >= from && e.kind === 'call' && sig(e)) : -1;
+    if (at < 0) continue;
+    // A call is logged when it returns, after the changes it made: they belong to its step.
+    let first = at;
+    while (first > from && entries[first - 1].kind !== 'call') first--;
+    starts.set(step.id, first);
+    from = at + 1;
+  }
+  const bounds = [...starts.values(), entries.length];
+  const firstStart = bounds[0];
+  const preflight = result.checks.filter((c) => !FINAL_CHECKS.has(c.name));
+  const final = result.checks.filter((c) => FINAL_CHECKS.has(c.name));
+  const blocks: TimelineBlock[] = [];
+  const checks = block({
+    id: 'checks',
+    operation: null,
+    target: null,
+    status: preflight.every((c) => c.ok) ? 'passed' : 'failed',
+    detail: '',
+    checks: preflight,
+    entries: entries.slice(0, firstStart),
+    result,
+    startState: before,
+    startT: 0,
+    rel,
+  });
+  blocks.push(checks);
+  let state = checks.after;
+  let t = checks.tEnd;
+  for (const step of result.steps) {
+    const at = starts.get(step.id);
+    const slice =
+      at === undefined ? [] : entries.slice(at, bounds[bounds.indexOf(at) + 1] ?? entries.length);
+    const b = block({
+      id: step.id,
+      operation: step.operation,
+      target: step.target,
+      status: step.status,
+      detail: step.detail,
+      checks: [],
+      entries: slice,
+      result,
+      startState: state,
+      startT: t,
+      rel,
+    });
+    blocks.push(b);
+    state = b.after;
+    t = b.tEnd;
+  }
+  if (final.length) {
+    blocks.push({
+      id: 'final-check',
+      operation: null,
+      target: null,
+      status: final.every((c) => c.ok) ? 'passed' : 'failed',
+      detail: '',
+      checks: final,
+      t,
+      tEnd: t,
+      calls: 0,
+      items: [],
+      after,
+    });
+  }
+  return blocks;
+}
+
+function block(o: {
+  id: string;
+  operation: string | null;
+  target: string | null;
+  status: string;
+  detail: string;
+  checks: TimelineCheck[];
+  entries: SimTimelineEntry[];
+  result: ScriptResult | undefined;
+  startState: SimBrief;
+  startT: number;
+  rel: (t: number) => number;
+}): TimelineBlock {
+  const { entries, rel } = o;
+  const items: TimelineItem[] = [];
+  // Reads and sleeps between two actions, folded into one wait (changes and events do not
+  // interrupt it: they fall due while the script sleeps).
+  let wait: SimTimelineEntry[] = [];
+  const flush = () => {
+    if (!wait.length) return;
+    const t = rel(wait[0].t);
+    const tEnd = rel(Math.max(...wait.map((e) => e.tEnd ?? e.t)));
+    // Reads that took no time are summed up by the checks; only waits are worth a line.
+    if (tEnd > t) {
+      const polled = new Map<string, number>();
+      for (const e of wait)
+        if (e.command && e.tEnd === undefined)
+          polled.set(e.command, (polled.get(e.command) ?? 0) + 1);
+      const list = [...polled].map(([c, k]) => `${c} ${k === 1 ? 'once' : `${k} times`}`);
+      items.push({
+        t,
+        tEnd,
+        kind: 'wait',
+        text: `waited ${durationText(tEnd - t)}${list.length ? `, polling ${list.join(', ')}` : ''}`,
+        result: list.join(', '),
+        state: brief(wait[wait.length - 1].state),
+      });
+    }
+    wait = [];
+  };
+  for (const e of entries) {
+    if (e.kind === 'call' && !isAction(e)) {
+      wait.push(e);
+      continue;
+    }
+    if (e.kind === 'call') {
+      flush();
+      const name = e.command ?? e.text;
+      const args = (e.args ?? []).map(String);
+      const item: TimelineItem = {
+        t: rel(e.t),
+        ...(e.tEnd !== undefined ? { tEnd: rel(e.tEnd) } : {}),
+        kind: 'action',
+        text: commandLine(name, args),
+        result: e.result ?? '',
+        command: { name, args },
+        state: brief(e.state),
+      };
+      // A call that did not wait is logged when it returns, after the changes it caused:
+      // list it before them.
+      let at = items.length;
+      if (e.tEnd === undefined)
+        while (
+          at > 0 &&
+          items[at - 1].kind !== 'action' &&
+          items[at - 1].kind !== 'wait' &&
+          items[at - 1].t === item.t
+        )
+          at--;
+      items.splice(at, 0, item);
+    } else if (e.kind === 'change') {
+      items.push({ t: rel(e.t), kind: 'change', text: e.text, state: brief(e.state) });
+    } else if (e.kind === 'event') {
+      items.push({
+        t: rel(e.t),
+        kind: 'event',
+        text: `${e.log} event ${e.id} from ${e.source}`,
+        event: {
+          log: e.log ?? '',
+          source: e.source ?? '',
+          id: e.id ?? 0,
+          expected: expectedByScript(o.result, e),
+          message: e.message ?? '',
+        },
+        state: brief(e.state),
+      });
+    }
+  }
+  flush();
+  // Changes and events that fell due during a wait come after it in time.
+  items.sort((a, b) => a.t - b.t);
+  const last = entries[entries.length - 1];
+  return {
+    id: o.id,
+    operation: o.operation,
+    target: o.target,
+    status: o.status,
+    detail: o.detail,
+    checks: o.checks,
+    t: entries.length ? rel(entries[0].t) : o.startT,
+    tEnd: entries.length ? Math.max(...entries.map((e) => rel(e.tEnd ?? e.t))) : o.startT,
+    calls: entries.filter((e) => e.kind === 'call').length,
+    items,
+    after: last ? brief(last.state) : o.startState,
+  };
+}
+
+function verdictOf(v: SimulatedRun, onlineWithKey: boolean): SimulatedRun['verdict'] {
+  const code = v.outcome ? `exit code ${v.exitCode} (${v.outcome})` : `exit code ${v.exitCode}`;
+  const errors = v.events
+    .filter((e) => e.level === 'Error' && e.expected !== true)
+    .map((e) => `${e.log} ${e.id} ${e.source}${/-528\b/.test(e.message) ? ' (-528)' : ''}`);
+  const errorText = errors.length ? ` Errors logged: ${errors.join(', ')}.` : '';
+  if (v.keyLostAt !== null || onlineWithKey) {
+    const what = [
+      onlineWithKey ? 'the resource was brought online while the restore key was there' : '',
+      v.keyLostAt !== null
+        ? `the key was deleted at ${clock(v.keyLostAt)} before the engine had consumed it`
+        : '',
+    ].filter(Boolean);
+    return { kind: 'unsafe', text: `UNSAFE: ${what.join('; ')}.${errorText} ${cap(code)}.` };
+  }
+  const changed =
+    JSON.stringify(v.before) !== JSON.stringify(v.after) ||
+    v.blocks.some((b) => b.items.some((i) => i.kind === 'action'));
+  if (v.exitCode === 0) {
+    if (
+      v.before.keyPresent &&
+      !v.after.keyPresent &&
+      v.after.database === 'consistent' &&
+      v.after.resource === 'Online' &&
+      v.keyConsumedAt !== null &&
+      v.onlineRequestedAt !== null &&
+      v.keyConsumedAt <= v.onlineRequestedAt
+    ) {
+      return {
+        kind: 'safe',
+        text:
+          `SAFE: the engine consumed the restore key at ${clock(v.keyConsumedAt)}, before the ` +
+          `resource was brought online at ${clock(v.onlineRequestedAt)}; the resource is ` +
+          `${v.after.resource} and the service ${v.after.service}.${errorText} ${cap(code)}.`,
+      };
+    }
+    if (!changed)
+      return {
+        kind: 'nothing-to-do',
+        text: `NOTHING TO DO: the restore was already recovered, and nothing was changed. ${cap(code)}.`,
+      };
+    return {
+      kind: 'check',
+      text: `CHECK: ${code}, but the node did not end recovered and online (key ${keyWord(v.after)}, service ${v.after.service}, resource ${v.after.resource}).${errorText}`,
+    };
+  }
+  if (!changed)
+    return { kind: 'stopped', text: `STOPPED: before any change, with ${code}.${errorText}` };
+  const online =
+    v.onlineRequestedAt === null
+      ? 'the resource was never brought online'
+      : v.keyConsumedAt !== null && v.keyConsumedAt <= v.onlineRequestedAt
+        ? 'the resource was brought online only after the engine had consumed the key'
+        : 'the resource was brought online';
+  return {
+    kind: 'failed',
+    text: `FAILED: ${code} after changing the node; ${online}. Node after: ${briefText(v.after)}.${errorText}`,
+  };
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function keyWord(s: SimBrief): string {
+  return s.keyPresent ? 'present' : 'gone';
+}
+
+/** `key present, service Running, resource Offline`. */
+export function briefText(s: SimBrief): string {
+  return `key ${keyWord(s)}, service ${s.service}, resource ${s.resource}`;
+}
+
+/** Virtual seconds as h:mm:ss. */
+export function clock(seconds: number): string {
+  const s = Math.floor(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${h}:${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** `20 s`, `4 min`, `4 min 15 s`, `1 h 30 min`. */
+export function durationText(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 120) return `${s} s`;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  const parts = [h ? `${h} h` : '', m ? `${m} min` : '', rest ? `${rest} s` : ''];
+  return parts.filter(Boolean).join(' ');
+}
+
+const KIND_WORD: Record<TimelineItem['kind'], string> = {
+  action: 'run',
+  wait: 'wait',
+  change: 'change',
+  event: 'event',
+};
+
+/** The view of one run as terminal text. */
+export function runText(v: SimulatedRun): string {
+  const out: string[] = [];
+  const pad = ' '.repeat(9);
+  out.push(`Before   ${briefText(v.before)}`);
+  let stepNo = 0;
+  for (const b of v.blocks) {
+    out.push('');
+    if (b.id === 'checks' || b.id === 'final-check') {
+      const failed = b.checks.filter((c) => !c.ok).length;
+      const title = b.id === 'checks' ? 'Read-only checks' : 'Final check';
+      out.push(
+        `${clock(b.t)}  ${title}: ${failed ? `${failed} of ${b.checks.length} FAILED` : `${b.checks.length} passed`}`,
+      );
+      const width = Math.max(0, ...b.checks.map((c) => c.name.length));
+      for (const c of b.checks)
+        out.push(`${pad}  ${c.ok ? 'ok    ' : 'FAILED'}  ${c.name.padEnd(width)}  ${c.detail}`);
+    } else if (b.id === 'run') {
+      out.push(`${clock(b.t)}  The script ran (${b.status})`);
+    } else {
+      stepNo++;
+      out.push(
+        `${clock(b.t)}  Step ${stepNo} ${b.id}: ${b.status.toUpperCase()}${b.detail ? `. ${b.detail}` : ''}`,
+      );
+      out.push(`${pad}${b.operation}, on ${b.target}`);
+    }
+    for (const i of b.items) {
+      let line = `${clock(i.t)}    ${KIND_WORD[i.kind].padEnd(6)}  `;
+      if (i.kind === 'action') {
+        line += `${i.text}  ->  ${i.result || '(no output)'}`;
+        if (i.tEnd !== undefined && i.tEnd > i.t) line += `  (returned at ${clock(i.tEnd)})`;
+      } else if (i.kind === 'event') {
+        const judged =
+          i.event!.expected === true
+            ? ' (expected, harmless)'
+            : i.event!.expected === false
+              ? ' (a failure)'
+              : '';
+        line += `${i.text}${judged}: ${i.event!.message}`;
+      } else {
+        line += i.text;
+      }
+      out.push(line);
+    }
+    // A phase without items changed nothing: its state is the one above.
+    if (b.items.length || b.id === 'checks') out.push(`${pad}After: ${briefText(b.after)}`);
+  }
+  out.push('');
+  if (v.message) out.push(`The script said: ${v.message}`);
+  out.push(
+    `Exit code ${v.exitCode}${v.outcome ? ` (${v.outcome})` : ''}, after ${clock(v.duration)} of virtual time.`,
+  );
+  out.push(v.verdict.text);
+  return out.join('\n');
+}
+
+/** The whole `clusrestore simulate` output as terminal text. */
+export function simulateText(doc: SimulateDoc): string {
+  const out: string[] = [];
+  const header = (v: SimulatedRun, what: string) =>
+    `${what}: ${commandLine(v.script, v.args)} on node ${doc.node} of cluster ${doc.cluster}`;
+  out.push(header(doc.run, 'Simulated run'));
+  out.push(`Scenario ${doc.scenario}: ${doc.scenarioText}.`);
+  out.push(
+    'The script runs unchanged in pwsh against the simulated node; times are virtual, from the start of the run.',
+  );
+  out.push('');
+  out.push(runText(doc.run));
+  if (doc.naive) {
+    out.push('');
+    out.push('-'.repeat(100));
+    out.push(header(doc.naive, 'The naive order for comparison (resource online first)'));
+    out.push('');
+    out.push(runText(doc.naive));
+    out.push('');
+    out.push('-'.repeat(100));
+    out.push(compareText(doc.run, doc.naive));
+  }
+  return out.join('\n');
+}
+
+/** The two orders side by side. */
+export function compareText(ours: SimulatedRun, naive: SimulatedRun): string {
+  const keyFate = (v: SimulatedRun) =>
+    v.keyLostAt !== null
+      ? `deleted by the checkpoint at ${clock(v.keyLostAt)}`
+      : v.keyConsumedAt !== null
+        ? `consumed by the engine at ${clock(v.keyConsumedAt)}`
+        : v.after.keyPresent
+          ? 'still there'
+          : v.before.keyPresent
+            ? 'gone'
+            : 'missing from the start';
+  const events = (v: SimulatedRun) =>
+    v.events.length
+      ? v.events
+          .map(
+            (e) =>
+              `${e.log} ${e.id}${/-528\b/.test(e.message) ? ' (-528)' : ''}${e.expected === true ? ' (expected)' : ''}`,
+          )
+          .join(', ')
+      : 'none';
+  const rows: [string, string, string][] = [
+    ['', 'clusrestore: service first', 'naive: resource online first'],
+    [
+      'exit code',
+      `${ours.exitCode}${ours.outcome ? ` (${ours.outcome})` : ''}`,
+      `${naive.exitCode}${naive.outcome ? ` (${naive.outcome})` : ''}`,
+    ],
+    ['restore key', keyFate(ours), keyFate(naive)],
+    ['events', events(ours), events(naive)],
+    ['service at the end', ours.after.service, naive.after.service],
+    ['resource at the end', ours.after.resource, naive.after.resource],
+    ['database', ours.after.database, naive.after.database],
+    ['verdict', VERDICT_LABEL[ours.verdict.kind], VERDICT_LABEL[naive.verdict.kind]],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  return [
+    'Side by side, from the same starting node:',
+    ...rows.map((r) => `  ${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`.trimEnd()),
+  ].join('\n');
+}
