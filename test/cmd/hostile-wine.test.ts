@@ -69,12 +69,12 @@ const ODD: [string, Values][] = [
     {
       name: 'cluster',
       nodes: ['online', 'N-2'],
-      // A reserved device name before the dot: a file named after the service would be NUL.
-      serviceName: 'NUL.svc_1$x-y',
+      // Close to a reserved device name (NUL.x itself is refused by the general rules).
+      serviceName: 'NULL.svc_1$x-y',
       // ) else ( ends a block in unquoted code; #BOL# and #EOL# are shaped like row markers.
       resourceName: 'Disk Q: Online#EOL# #BOL#x) else (y, #1',
       restoreKey:
-        'SYSTEM\\CurrentControlSet\\Services\\NUL.svc_1$x-y\\Restore in Progress {$x} (b)',
+        'SYSTEM\\CurrentControlSet\\Services\\NULL.svc_1$x-y\\Restore in Progress {$x} (b)',
       // Another drive, blanks, and an unbalanced parenthesis.
       logFolder: 'D:\\Logs\\clus restore (x86)\\run) 2',
     },
