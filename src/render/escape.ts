@@ -54,11 +54,12 @@ export function cmdText(value: unknown): string {
   return s;
 }
 
-/** A Markdown code span that holds any value, backticks included. */
+/** A Markdown code span that holds any value, backticks included (not for table cells). */
 export function mdCode(value: unknown): string {
   const s = requireString('mdCode', value);
   const runs = s.match(/`+/g) ?? [];
   const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
   const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${s.replace(/\|/g, '\\|')}${pad}${fence}`;
+  // No | escaping: the runbook has no tables, and outside one a backslash in a code span shows.
+  return `${fence}${pad}${s}${pad}${fence}`;
 }

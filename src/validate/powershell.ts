@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { packageRoot } from '../version';
 
@@ -29,10 +29,10 @@ export function findPwsh(): string | undefined {
   return undefined;
 }
 
-/** A script to check, by name (for messages) and exact bytes. */
+/** A script to check, by name (for messages) and exact bytes (a thunk, so a big batch is never all in memory). */
 export interface ScriptInput {
   name: string;
-  bytes: Buffer;
+  bytes: Buffer | (() => Buffer);
 }
 
 export interface ScriptCheck {
@@ -54,22 +54,29 @@ export async function parsePowerShell(
   try {
     const paths = scripts.map((s, i) => {
       const p = join(dir, `${i}.ps1`);
-      writeFileSync(p, s.bytes);
+      writeFileSync(p, typeof s.bytes === 'function' ? s.bytes() : s.bytes);
       return p;
     });
-    const list = join(dir, 'list.txt');
-    writeFileSync(list, paths.join('\n') + '\n', 'utf8');
+    // One pwsh per core for big batches: parsing is CPU-bound, and each process costs a start.
+    const processes = Math.max(1, Math.min(cpus().length, Math.floor(paths.length / 200)));
+    const size = Math.ceil(paths.length / processes);
     const checker = join(packageRoot(), 'src', 'validate', 'Test-GeneratedScript.ps1');
-    const stdout = await runPwsh(pwsh, [
-      '-NoProfile',
-      '-NonInteractive',
-      '-File',
-      checker,
-      '-ListPath',
-      list,
-    ]);
+    const outputs = await Promise.all(
+      Array.from({ length: processes }, (_, k) => {
+        const list = join(dir, `list-${k}.txt`);
+        writeFileSync(list, paths.slice(k * size, (k + 1) * size).join('\n') + '\n', 'utf8');
+        return runPwsh(pwsh, [
+          '-NoProfile',
+          '-NonInteractive',
+          '-File',
+          checker,
+          '-ListPath',
+          list,
+        ]);
+      }),
+    );
     const byPath = new Map<string, string[]>();
-    for (const line of stdout.split('\n')) {
+    for (const line of outputs.join('\n').split('\n')) {
       if (!line.trim()) continue;
       const r = JSON.parse(line) as { path: string; problems: string[] | null };
       byPath.set(r.path, r.problems ?? []);

@@ -37,7 +37,7 @@ export async function validateInventory(
     const scripts = files.filter((f) => f.format === 'ps1');
     const results = await parsePowerShell(
       pwsh,
-      scripts.map((f) => ({ name: f.path, bytes: f.content() })),
+      scripts.map((f) => ({ name: f.path, bytes: () => f.content() })),
     );
     for (const r of results) for (const p of r.problems) problems.push(`${r.name}: ${p}`);
   } else if (opts.requirePwsh) {
