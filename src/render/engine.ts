@@ -104,7 +104,11 @@ class Engine {
     let template = this.compiled.get(format);
     if (!template) {
       const file = join(packageRoot(), 'templates', TEMPLATE_FILES[format]);
-      const source = readFileSync(file, 'utf8');
+      // Scripts get CRLF here, in the template source, so rendering 10,000 of them needs no
+      // second pass over their text; encodeOutput converts LF text from other callers, and
+      // checkBytes rejects any line ending that is not CRLF.
+      const raw = readFileSync(file, 'utf8');
+      const source = format === 'runbook' ? raw : raw.replace(/\r?\n/g, '\r\n');
       const knownHelpers = Object.fromEntries(Object.keys(this.helpers).map((h) => [h, true]));
       template = this.hb.compile<TemplateContext>(source, {
         strict: true,
@@ -124,7 +128,7 @@ class Engine {
 
 let engine: Engine | undefined;
 
-/** Renders one format for one cluster as text with LF line endings (see output.ts for bytes). */
+/** Renders one format for one cluster as text: CRLF for the scripts, LF for the runbook (output.ts makes bytes). */
 export function renderText(format: Format, context: TemplateContext): string {
   engine ??= new Engine();
   return engine.render(format, context);

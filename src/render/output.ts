@@ -10,18 +10,22 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * - runbook: UTF-8, LF, as prettier writes Markdown.
  */
 export function encodeOutput(format: Format, text: string): Buffer {
-  const lf = text.includes('\r') ? text.replace(/\r\n/g, '\n') : text;
   switch (format) {
     case 'ps1': {
-      const body = lf.replace(/\n/g, '\r\n');
+      const body = crlf(text);
       const out = Buffer.allocUnsafe(BOM.length + Buffer.byteLength(body, 'utf8'));
       BOM.copy(out, 0);
       out.write(body, BOM.length, 'utf8');
       return out;
     }
     case 'cmd':
-      return Buffer.from(lf.replace(/\n/g, '\r\n'), 'latin1');
+      return Buffer.from(crlf(text), 'latin1');
     case 'runbook':
-      return Buffer.from(lf, 'utf8');
+      return Buffer.from(text.includes('\r') ? text.replace(/\r\n/g, '\n') : text, 'utf8');
   }
+}
+
+/** The engine renders scripts with CRLF already (engine.ts); text with LF only is converted. */
+function crlf(text: string): string {
+  return text.includes('\r') ? text : text.replace(/\n/g, '\r\n');
 }

@@ -48,13 +48,13 @@ describe('one exit-code table, everywhere', () => {
   const ctx = templateContext(inv.clusters[0], inv.sha256);
 
   it('the PowerShell script carries every code under its name, and exits only through that table', () => {
-    const ps1 = renderText('ps1', ctx);
+    const ps1 = renderText('ps1', ctx).replace(/\r\n/g, '\n');
     for (const e of SCRIPT_EXIT_CODES) expect(ps1).toContain(`    '${e.name}' = ${e.code}\n`);
     expect(ps1).not.toMatch(/\bexit\s+\d/);
   });
 
   it('the cmd script carries every code under its name, and exits only through that table', () => {
-    const cmd = renderText('cmd', ctx);
+    const cmd = renderText('cmd', ctx).replace(/\r\n/g, '\n');
     for (const e of SCRIPT_EXIT_CODES) expect(cmd).toContain(`set "EXIT_${e.name}=${e.code}"\n`);
     expect(cmd).not.toMatch(/\bexit \/b \d/);
   });
