@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type { ClusterConfig } from '../inventory/types';
-import { findPwsh } from '../validate/powershell';
+import { findPwsh, spawnPwsh } from '../validate/powershell';
 import { packageRoot } from '../version';
 
 /** The scenarios the simulated node knows (src/sim/SimNode.psm1, Initialize-SimNode). */
@@ -328,30 +327,4 @@ function readDrives(drives: Record<string, string>): Record<string, Buffer> {
     }
   }
   return files;
-}
-
-function spawnPwsh(
-  pwsh: string,
-  args: string[],
-  input: string | undefined,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(pwsh, args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        POWERSHELL_TELEMETRY_OPTOUT: '1',
-        POWERSHELL_UPDATECHECK: 'Off',
-        NO_COLOR: '1',
-        TERM: 'dumb',
-      },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: out, stderr: err }));
-    child.stdin.end(input ?? '');
-  });
 }

@@ -93,23 +93,42 @@ export async function parsePowerShell(
   }
 }
 
-function runPwsh(pwsh: string, args: string[]): Promise<string> {
+/** What one pwsh process printed and how it ended. */
+export interface PwshRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs pwsh with `args` (and `input` on its standard input), quiet: no telemetry, no update
+ * check, no colours. The one place clusrestore and its tests start PowerShell.
+ */
+export function spawnPwsh(pwsh: string, args: string[], input?: string): Promise<PwshRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(pwsh, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        POWERSHELL_TELEMETRY_OPTOUT: '1',
+        POWERSHELL_UPDATECHECK: 'Off',
+        NO_COLOR: '1',
+        TERM: 'dumb',
+      },
     });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(out);
-      else
-        reject(
-          new Error(`pwsh exited with ${code}: ${err.trim().split('\n').slice(0, 5).join(' ')}`),
-        );
-    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
   });
+}
+
+async function runPwsh(pwsh: string, args: string[]): Promise<string> {
+  const { code, stdout, stderr } = await spawnPwsh(pwsh, args);
+  if (code !== 0)
+    throw new Error(`pwsh exited with ${code}: ${stderr.trim().split('\n').slice(0, 5).join(' ')}`);
+  return stdout;
 }

@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bundledInventory, generate } from '../../src/api';
 import type { ScenarioName, SimState, SimTimelineEntry } from '../../src/sim/run';
-import { parsePowerShell } from '../../src/validate/powershell';
+import { parsePowerShell, spawnPwsh } from '../../src/validate/powershell';
 import { ROOT } from '../helpers/cli';
 import { contractValidator } from '../helpers/contract';
 import { PWSH, describePwsh, fixtureClusters, nodeState } from '../helpers/pwsh';
@@ -98,7 +98,7 @@ async function runFleet(opts: FleetOptions): Promise<FleetRun> {
         reportPath,
       }),
     );
-    const { stdout, stderr } = await spawnPwsh([
+    const { stdout, stderr } = await spawnPwsh(PWSH!, [
       '-NoProfile',
       '-NonInteractive',
       '-File',
@@ -136,27 +136,6 @@ async function runFleet(opts: FleetOptions): Promise<FleetRun> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function spawnPwsh(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PWSH!, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        POWERSHELL_TELEMETRY_OPTOUT: '1',
-        POWERSHELL_UPDATECHECK: 'Off',
-        NO_COLOR: '1',
-        TERM: 'dumb',
-      },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', reject);
-    child.on('close', () => resolve({ stdout: out, stderr: err }));
-  });
 }
 
 /** The Invoke-Command calls that ran the restore script, with the parameters it got. */

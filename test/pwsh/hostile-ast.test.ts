@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { hostileValues } from '../fixtures/hostile';
+import { hostileValues, quoteRichString } from '../fixtures/hostile';
 import { BENIGN, FIELDS, runField, type Field } from '../helpers/hostile';
 import { PWSH, describePwsh } from '../helpers/pwsh';
 
@@ -106,33 +106,7 @@ describePwsh('hostile values, judged by PowerShell\u2019s parser', () => {
   });
 
   it('so do 1,000 random strings rich in quotes and metacharacters', () => {
-    const special = fc.constantFrom(
-      "'",
-      '\u2018',
-      '\u2019',
-      '\u201A',
-      '\u201B',
-      '"',
-      '\u201C',
-      '$',
-      '`',
-      '(',
-      ')',
-      '{',
-      '}',
-      '#',
-      ';',
-      '@',
-      '&',
-      '|',
-      '\u0451',
-      '\u2014',
-    );
-    const text = fc.string({
-      unit: fc.oneof(special, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })),
-      minLength: 1,
-      maxLength: 30,
-    });
+    const text = quoteRichString({ minLength: 1, maxLength: 30 });
     const samples = fc.sample(fc.tuple(fc.constantFrom(...FIELDS), text), {
       numRuns: 1000,
       seed: 20261125,

@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { HOSTILE_TIMEOUTS, YAML_NUMBER_TIMEOUTS, hostileValues } from '../fixtures/hostile';
+import {
+  HOSTILE_TIMEOUTS,
+  YAML_NUMBER_TIMEOUTS,
+  hostileValues,
+  quoteRichString,
+} from '../fixtures/hostile';
 import {
   FIELDS,
   cmdDifferential,
@@ -87,41 +92,7 @@ describe('timeouts that are not plain whole seconds', () => {
 });
 
 describe('random Unicode through every field (property)', () => {
-  // Strings biased towards the characters that matter: quotes, cmd and PowerShell
-  // metacharacters, controls, and arbitrary code points.
-  const special = fc.constantFrom(
-    "'",
-    '\u2018',
-    '\u2019',
-    '\u201A',
-    '\u201B',
-    '"',
-    '\u201C',
-    '$',
-    '`',
-    '%',
-    '!',
-    '^',
-    '&',
-    '|',
-    '<',
-    '>',
-    '(',
-    ')',
-    '\\',
-    '\n',
-    '\r',
-    ' ',
-    '#',
-    ';',
-    '@',
-    '\u0000',
-    '\u202E',
-  );
-  const text = fc.string({
-    unit: fc.oneof(special, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })),
-    maxLength: 40,
-  });
+  const text = quoteRichString({ maxLength: 40 });
   it.each(FIELDS)('%s', (field) => {
     fc.assert(
       fc.property(text, (value) => {
