@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,4 +24,37 @@ export function cli(args: string[], cwd: string = ROOT): CliRun {
 
 export function tempDir(prefix = 'clusrestore-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The built CLI of a package folder, asynchronously, so several runs can overlap. */
+export function cliAsync(
+  args: string[],
+  opts: { root?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
+  return new Promise<CliRun>((resolve, reject) => {
+    const child = spawn(process.execPath, [join(opts.root ?? ROOT, 'dist', 'cli.js'), ...args], {
+      cwd: tempDir(),
+      env: { ...process.env, FORCE_COLOR: '0', ...opts.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs jobs at most `limit` at a time (two cores, shared with other suites). */
+export async function pool<T>(jobs: (() => Promise<T>)[], limit = 2): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      out[i] = await jobs[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return out;
 }

@@ -8,6 +8,7 @@ import {
   type HappyPathData,
   type RunbookHappyPath,
 } from '../../src/sim/happy-path';
+import { pool } from '../helpers/cli';
 import { FIXTURE_INVENTORIES, PWSH, describePwsh, fixtureClusters } from '../helpers/pwsh';
 
 /**
@@ -27,20 +28,6 @@ function asText(hp: RunbookHappyPath) {
     lines: b.lines.map(partsText),
     after: b.after,
   }));
-}
-
-/** Runs jobs at most `limit` at a time (two cores, shared with other suites). */
-async function pool<T>(jobs: (() => Promise<T>)[], limit = 2): Promise<T[]> {
-  const out: T[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      out[i] = await jobs[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  return out;
 }
 
 describePwsh('the simulated happy path stored for the runbooks', () => {

@@ -1,11 +1,10 @@
-import Ajv2020 from 'ajv/dist/2020';
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { scriptExitCode, type ScriptExitName } from '../../src/exit-codes';
 import { SCENARIOS } from '../../src/sim/run';
 import { VERDICT_LABEL, type SimulateDoc, type VerdictKind } from '../../src/sim/timeline';
-import { ROOT, tempDir, type CliRun } from '../helpers/cli';
+import { ROOT, cliAsync, pool, tempDir, type CliRun } from '../helpers/cli';
+import { checkContract } from '../helpers/contract';
 import { PWSH, describePwsh } from '../helpers/pwsh';
 
 /**
@@ -13,46 +12,7 @@ import { PWSH, describePwsh } from '../helpers/pwsh';
  * unchanged against the simulated node, and the command prints the timeline and a verdict.
  */
 
-/** The contract schema the package ships, compiled by a real JSON Schema validator. */
-function contractValidator(): (doc: unknown) => string[] {
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  const validate = ajv.compile(
-    JSON.parse(readFileSync(join(ROOT, 'schema', 'contract-v1.schema.json'), 'utf8')),
-  );
-  return (doc) =>
-    validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-}
-const check = contractValidator();
-
-/** The built CLI of a package folder, asynchronously, so two simulations can run at once. */
-function cli(args: string[], opts: { root?: string; env?: NodeJS.ProcessEnv } = {}) {
-  return new Promise<CliRun>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(opts.root ?? ROOT, 'dist', 'cli.js'), ...args], {
-      cwd: tempDir(),
-      env: { ...process.env, FORCE_COLOR: '0', ...opts.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Runs jobs at most two at a time (two cores, shared with other suites). */
-async function pool<T>(jobs: (() => Promise<T>)[], limit = 2): Promise<T[]> {
-  const out: T[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      out[i] = await jobs[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-  return out;
-}
+const check = checkContract;
 
 /**
  * A copy of the package as npm installs it (package.json "files"), without the .tools/pwsh that
@@ -99,13 +59,16 @@ describePwsh('clusrestore simulate (built CLI, real pwsh)', () => {
     const jobs: [string, () => Promise<CliRun>][] = [
       ...SCENARIO_CASES.map(([s]): [string, () => Promise<CliRun>] => [
         s,
-        () => cli([...EXCL01, '--scenario', s, '--json']),
+        () => cliAsync([...EXCL01, '--scenario', s, '--json']),
       ]),
-      ['text', () => cli(EXCL01)],
-      ['naive-json', () => cli([...EXCL01, '--compare-naive', '--json'])],
-      ['naive-text', () => cli([...EXCL01, '--compare-naive'])],
+      ['text', () => cliAsync(EXCL01)],
+      ['naive-json', () => cliAsync([...EXCL01, '--compare-naive', '--json'])],
+      ['naive-text', () => cliAsync([...EXCL01, '--compare-naive'])],
       // The package copy works when it is given pwsh: the missing-pwsh test below is about pwsh.
-      ['copy', () => cli([...EXCL01, '--json'], { root: pkg, env: { CLUSRESTORE_PWSH: PWSH } })],
+      [
+        'copy',
+        () => cliAsync([...EXCL01, '--json'], { root: pkg, env: { CLUSRESTORE_PWSH: PWSH } }),
+      ],
     ];
     const results = await pool(jobs.map(([, job]) => job));
     jobs.forEach(([name], i) => runs.set(name, results[i]));
@@ -266,7 +229,7 @@ describe('clusrestore simulate without pwsh', () => {
   const pkg = packageCopy();
 
   it('exits 5 and says how to install pwsh', async () => {
-    const r = await cli(EXCL01, { root: pkg, env: withoutPwsh() });
+    const r = await cliAsync(EXCL01, { root: pkg, env: withoutPwsh() });
     expect(r.code).toBe(5);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('no pwsh was found');
@@ -274,7 +237,7 @@ describe('clusrestore simulate without pwsh', () => {
   });
 
   it('with --json, the error document of the contract', async () => {
-    const r = await cli([...EXCL01, '--json'], { root: pkg, env: withoutPwsh() });
+    const r = await cliAsync([...EXCL01, '--json'], { root: pkg, env: withoutPwsh() });
     expect(r.code).toBe(5);
     const d = JSON.parse(r.stdout);
     expect(check(d)).toEqual([]);
@@ -288,7 +251,7 @@ describe('clusrestore simulate usage errors (exit 1, before pwsh is needed)', ()
     [['--cluster', 'NOPE'], /no cluster "NOPE" .*its clusters: EXCL01, EXCL02, EXCL03\./],
     [['--cluster', 'EXCL01', '--scenario', 'weird'], /Invalid values:[\s\S]*scenario/],
   ])('simulate %j', async (args, message) => {
-    const r = await cli(['simulate', ...args]);
+    const r = await cliAsync(['simulate', ...args]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
