@@ -6,9 +6,9 @@ const clusrestore = require('clusrestore');
 const inventory = process.argv[2] ?? clusrestore.bundledInventory();
 const cluster = process.argv[3] ?? 'EXCL01';
 
-try {
+async function main() {
   // Plan first: the same plan `generate --dry-run` prints. Nothing is written yet.
-  const { plan } = clusrestore.planGeneration(inventory, {
+  const { plan } = await clusrestore.planGeneration(inventory, {
     outDir: 'out',
     clusters: [cluster],
     formats: ['ps1'],
@@ -28,7 +28,9 @@ try {
   const byCode = new Map(clusrestore.SCRIPT_EXIT_CODES.map((e) => [e.code, e]));
   const exitCode = 0; // what the remote run returned
   console.log(`exit ${exitCode}: ${byCode.get(exitCode).name}`);
-} catch (err) {
+}
+
+main().catch((err) => {
   if (err instanceof clusrestore.InventoryError) {
     for (const d of err.diagnostics) console.error(clusrestore.formatDiagnostic(d));
     process.exitCode = 1;
@@ -36,4 +38,4 @@ try {
     console.error(err.message);
     process.exitCode = err.exitCode;
   } else throw err;
-}
+});

@@ -1,4 +1,4 @@
-import { copyFileSync, constants } from 'node:fs';
+import { copyFileSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { IoError, PwshMissingError, UsageError } from './errors';
 import { loadInventory, parseInventory } from './inventory/load';
@@ -10,31 +10,65 @@ import { NAIVE_SCRIPT, naiveArgs, runScenario, type ScenarioName } from './sim/r
 import { SCENARIO_TEXT, buildRunView, type SimulateDoc } from './sim/timeline';
 import { findPwsh } from './validate/powershell';
 import { readOutState } from './out-state';
-import { buildPlan, type Plan, type PlanOptions } from './plan/build';
+import { type Plan, type PlanOptions } from './plan/build';
+import { WorkerPool, buildPlanAsync, threadCount } from './plan/parallel';
 import { TOOL_VERSION, packageRoot } from './version';
-import { applyPlan, type ApplyResult } from './write';
+import { applyPlan, discardPlan, type ApplyResult } from './write';
 
 /** The inventory that ships with clusrestore, used when none is given. */
 export function bundledInventory(): string {
   return join(packageRoot(), 'examples', 'inventory.yaml');
 }
 
-/** Loads the inventory and plans every file against the output folder; writes nothing. */
-export function planGeneration(
+/** Inventory files this large (some 250 clusters) get their worker threads started early. */
+const PREWARM_BYTES = 16 * 1024;
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0; // loadInventory reports it
+  }
+}
+
+/**
+ * Loads the inventory and plans every file against the output folder, on worker threads for
+ * large fleets. Writes nothing, unless `opts.stage` is set: then the new and changed files wait
+ * as temporary files beside their targets until applyPlan renames them (or discardPlan removes
+ * them).
+ */
+export async function planGeneration(
   inventoryFile: string,
   opts: PlanOptions,
-): { inventory: Inventory; plan: Plan } {
-  const inventory = loadInventory(inventoryFile);
-  return { inventory, plan: buildPlan(inventory, readOutState(opts.outDir), opts) };
+): Promise<{ inventory: Inventory; plan: Plan }> {
+  // A large inventory file means a large fleet: start the workers now so they load while the
+  // inventory is parsed (buildPlanAsync closes the pool whether or not it uses it).
+  const threads = threadCount(Infinity, opts.jobs);
+  const pool =
+    threads > 1 && fileSize(inventoryFile) >= PREWARM_BYTES ? new WorkerPool(threads) : undefined;
+  try {
+    const inventory = loadInventory(inventoryFile);
+    return {
+      inventory,
+      plan: await buildPlanAsync(inventory, readOutState(opts.outDir), opts, pool),
+    };
+  } catch (err) {
+    pool?.close();
+    throw err;
+  }
 }
 
 /** Plans, then writes: the same plan a dry run shows. */
-export function generate(
+export async function generate(
   inventoryFile: string,
   opts: PlanOptions,
-): { plan: Plan; result: ApplyResult } {
-  const { plan } = planGeneration(inventoryFile, opts);
-  return { plan, result: applyPlan(plan) };
+): Promise<{ plan: Plan; result: ApplyResult }> {
+  const { plan } = await planGeneration(inventoryFile, { ...opts, stage: true });
+  try {
+    return { plan, result: applyPlan(plan) };
+  } finally {
+    discardPlan(plan);
+  }
 }
 
 /** Writes the commented example inventory to `file`; never overwrites. */

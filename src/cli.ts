@@ -4,12 +4,14 @@
  * file prints it and sets the exit code. The only module that touches process.argv, exitCode
  * and yargs.
  */
+import { once } from 'node:events';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ClusrestoreError, InventoryError, formatDiagnostic } from './errors';
 import { CLI_EXIT_CODES } from './exit-codes';
 import { FORMATS, type Format } from './inventory/presets';
 import type { Plan } from './plan/build';
+import { PARALLEL_MIN_CLUSTERS } from './plan/limits';
 import { SCENARIOS, type ScenarioName } from './sim/run';
 
 const EXIT_EPILOGUE =
@@ -19,10 +21,19 @@ const EXIT_EPILOGUE =
 
 interface Io {
   out: (s: string) => void;
+  /** Pieces of one long output, then a newline; waits whenever a pipe's reader lags behind. */
+  outChunks: (chunks: Iterable<string>) => Promise<void>;
   err: (s: string) => void;
 }
 const io: Io = {
   out: (s) => process.stdout.write(s + '\n'),
+  outChunks: async (chunks) => {
+    const write = async (c: string) => {
+      if (!process.stdout.write(c)) await once(process.stdout, 'drain');
+    };
+    for (const c of chunks) await write(c);
+    await write('\n');
+  },
   err: (s) => process.stderr.write(s + '\n'),
 };
 
@@ -140,6 +151,15 @@ async function main(): Promise<void> {
             default: false,
             describe: 'With --dry-run: exit 2 when files would change',
           })
+          .option('jobs', {
+            type: 'number',
+            describe: `Worker threads that render (default: one per core from ${PARALLEL_MIN_CLUSTERS} clusters on; 1: none)`,
+          })
+          .check((a) => {
+            if (a.jobs !== undefined && !(Number.isInteger(a.jobs) && a.jobs >= 1 && a.jobs <= 64))
+              throw new Error(`--jobs ${a.jobs}: give a whole number from 1 to 64`);
+            return true;
+          })
           .example('$0 generate', 'Generate from the bundled example into out/')
           .example(
             '$0 generate inventory.yaml --dry-run --detailed-exitcode',
@@ -149,15 +169,17 @@ async function main(): Promise<void> {
       (argv) =>
         run(argv.debug, argv.json, async () => {
           const { bundledInventory, planGeneration } = await import('./api.js');
-          const { applyPlan } = await import('./write.js');
+          const { applyPlan, discardPlan } = await import('./write.js');
           const view = await import('./plan/view.js');
           const progress = progressReporter(!argv.json);
-          const { plan } = planGeneration(argv.inventory ?? bundledInventory(), {
+          const { plan } = await planGeneration(argv.inventory ?? bundledInventory(), {
             outDir: argv.out,
             clusters: argv.cluster,
             formats: argv.format as Format[] | undefined,
             force: argv.force,
             diffs: argv.dryRun,
+            stage: !argv.dryRun,
+            jobs: argv.jobs,
             onProgress: progress.phase('rendering clusters'),
           });
           progress.stop();
@@ -167,7 +189,7 @@ async function main(): Promise<void> {
               const { OutputCheckError } = await import('./errors.js');
               throw new OutputCheckError(plan.checkProblems);
             }
-            if (argv.json) io.out(JSON.stringify(view.planJson(plan, true), null, 2));
+            if (argv.json) await io.outChunks(view.planJsonText(plan, true));
             else
               io.out(
                 view.planText(plan, { diffs: true, steps: true }) +
@@ -177,9 +199,13 @@ async function main(): Promise<void> {
             if (refused || plan.summary.conflict) return 1;
             return argv.detailedExitcode && view.hasChanges(plan) ? 2 : 0;
           }
-          applyPlan(plan, progress.phase('writing files'));
+          try {
+            applyPlan(plan, progress.phase('writing files'));
+          } finally {
+            discardPlan(plan);
+          }
           progress.stop();
-          if (argv.json) io.out(JSON.stringify(view.planJson(plan, false), null, 2));
+          if (argv.json) await io.outChunks(view.planJsonText(plan, false));
           else
             io.out(
               view.planText(plan, { diffs: false, steps: false }) +

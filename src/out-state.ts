@@ -7,15 +7,7 @@ export const MANIFEST_FILE = 'manifest.json';
 
 /** Reads what the output folder holds, lazily and read-only. A missing folder is an empty one. */
 export function readOutState(outDir: string): OutState {
-  const read = (path: string): Buffer | undefined => {
-    try {
-      return readFileSync(join(outDir, path));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      throw new IoError(`cannot read ${join(outDir, path)}: ${code ?? String(err)}`);
-    }
-  };
+  const read = outFileReader(outDir);
   const manifestBytes = read(MANIFEST_FILE);
   let manifest: Manifest | undefined;
   if (manifestBytes) {
@@ -30,4 +22,17 @@ export function readOutState(outDir: string): OutState {
     }
   }
   return { manifest, manifestBytes, read };
+}
+
+/** Reads a file below the output folder, or undefined when there is none. */
+export function outFileReader(outDir: string): (path: string) => Buffer | undefined {
+  return (path) => {
+    try {
+      return readFileSync(join(outDir, path));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw new IoError(`cannot read ${join(outDir, path)}: ${code ?? String(err)}`);
+    }
+  };
 }

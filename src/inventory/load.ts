@@ -30,7 +30,31 @@ export function parseInventory(bytes: Buffer, file: string): Inventory {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const locate = makeLocator(doc, lineCounter);
+  const clusters = checkDocument(doc, lineCounter, locate, file);
+  // The parsed document of 10,000 clusters takes some 100 MB; a valid inventory rarely needs a
+  // location again (a value refused for .cmd), so it parses the text again when it does.
+  return { file, sha256, clusters, locate: lazyLocator(text) };
+}
 
+function lazyLocator(text: string): Locator {
+  let locate: Locator | undefined;
+  return (path, opts) => {
+    if (!locate) {
+      const lineCounter = new LineCounter();
+      const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+      locate = makeLocator(doc, lineCounter);
+    }
+    return locate(path, opts);
+  };
+}
+
+/** Every problem of a parsed inventory at once (InventoryError), or its resolved clusters. */
+function checkDocument(
+  doc: Document,
+  lineCounter: LineCounter,
+  locate: Locator,
+  file: string,
+): ClusterConfig[] {
   if (doc.errors.length > 0) {
     throw new InventoryError(
       doc.errors.map((e) => {
@@ -58,7 +82,7 @@ export function parseInventory(bytes: Buffer, file: string): Inventory {
   }
   const clusters = resolveClusters(parsed.data, report);
   if (diagnostics.length > 0) throw new InventoryError(sortDiagnostics(diagnostics));
-  return { file, sha256, clusters, locate };
+  return clusters;
 }
 
 function firstLine(s: string): string {

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { createTwoFilesPatch } from 'diff';
-import { UsageError, formatPath, type Diagnostic } from '../errors';
+import { IoError, UsageError, formatPath, type Diagnostic } from '../errors';
 import type { Format } from '../inventory/presets';
 import { cmdProblem, type CmdField } from '../inventory/rules';
 import type { ClusterConfig, Inventory, SettingName } from '../inventory/types';
@@ -10,7 +13,7 @@ import {
   outputFileNames,
   type TemplateContext,
 } from '../render/engine';
-import { encodeOutput } from '../render/output';
+import { Scratch, encodeOutput, encodeOutputInto } from '../render/output';
 import { checkBytes } from '../validate/bytes';
 import { TOOL_VERSION } from '../version';
 import { clusterSteps, type Step } from './steps';
@@ -32,6 +35,8 @@ export interface PlannedFile {
   content(): Buffer;
   /** Unified diff against the file on disk, for updates and conflicts (text formats only). */
   diff?: string;
+  /** Where the bytes were staged for writing (PlanOptions.stage): a temporary file beside the target. */
+  staged?: string;
 }
 
 /** One cluster's part of the plan. */
@@ -67,6 +72,8 @@ export interface Plan {
   /** Problems the output checks found (a template bug): the run must not write. */
   checkProblems: string[];
   summary: Record<FileStatus, number>;
+  /** Folders created to stage files in; removed again when the plan is not written. */
+  madeDirs: string[];
 }
 
 /** The state of the output folder that a plan compares against (see out-state.ts). */
@@ -87,6 +94,14 @@ export interface PlanOptions {
   force?: boolean;
   /** Compute a unified diff for each update and conflict (the dry run shows them). */
   diffs?: boolean;
+  /**
+   * Write each new or changed file to a temporary file beside its target while planning, so that
+   * applyPlan only renames (one render per file). A plan that is not written must be given to
+   * discardPlan, which removes them.
+   */
+  stage?: boolean;
+  /** Worker threads (buildPlanAsync): 1 renders in this thread; default one per core for large fleets. */
+  jobs?: number;
   /** Called after each cluster is rendered. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -125,69 +140,239 @@ export function cmdRefusals(inv: Inventory, c: ClusterConfig): Diagnostic[] {
   return out;
 }
 
-// Made outside buildPlan's loop on purpose: a closure over `bytes` created in the loop's scope
-// would make V8 keep every file's bytes alive through the other closures there too.
-function renderer(format: Format, context: TemplateContext): () => Buffer {
-  return () => encodeOutput(format, renderText(format, context));
-}
-
-function constant(bytes: Buffer): () => Buffer {
-  return () => bytes;
-}
-
-/** Rendered bytes a plan keeps in memory before it renders files again when writing them. */
+/** Rendered bytes a plan keeps in memory before it renders files again when asked for them. */
 const RETAIN_BUDGET = 64 * 1024 * 1024;
 
 export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Builds the plan: renders every file in memory and compares it with the output folder. */
-export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): Plan {
+/** One cluster's share of the rendering, as the main thread or a worker thread runs it. */
+export interface ClusterJob {
+  /** Position in the plan. */
+  index: number;
+  cluster: ClusterConfig;
+  /** The formats to render (cmd left out when refused). */
+  formats: Format[];
+}
+
+/** What rendering and comparing one cluster's files needs from the run. */
+export interface FileEnv {
+  inventorySha256: string;
+  /**
+   * Reads a file below the output folder, or undefined when there is none. The bytes may be
+   * overwritten by the next read (worker.ts reuses one buffer).
+   */
+  read(path: string): Buffer | undefined;
+  /** The SHA-256 the manifest records for a file, if any. */
+  recorded(path: string): string | undefined;
+  force: boolean;
+  diffs: boolean;
+  /**
+   * With an output folder: each file to create or update is written to a temporary file beside
+   * its target while planning, so that writing the plan is a rename (see write.ts).
+   */
+  stageIn?: string;
+}
+
+/** One planned file without its bytes: what a worker thread sends back. */
+export type FileRecord = Omit<PlannedFile, 'content'>;
+
+/** One rendered cluster: its files and the problems the output checks found. */
+export interface ClusterResult {
+  index: number;
+  files: FileRecord[];
+  problems: string[];
+  /** Folders created to stage files in (removed again if the plan is not written). */
+  madeDirs: string[];
+}
+
+let stageCounter = 0;
+
+/** Each file's bytes are rendered into this buffer (one per thread) and copied only if kept. */
+const scratch = new Scratch();
+
+/**
+ * Renders one cluster's files, checks their bytes and compares them with the output folder. The
+ * one place a file's status is decided, whichever thread runs it. `keep` is offered each file's
+ * bytes, a view of a buffer the next file reuses: a caller that keeps them copies them.
+ */
+export function renderCluster(
+  job: ClusterJob,
+  env: FileEnv,
+  keep: (file: FileRecord, bytes: Buffer) => void = () => {},
+): ClusterResult {
+  const { cluster: c } = job;
+  const names = outputFileNames(c.name);
+  const context = templateContext(c, env.inventorySha256);
+  const result: ClusterResult = { index: job.index, files: [], problems: [], madeDirs: [] };
+  try {
+    for (const format of job.formats) {
+      const path = `${c.name}/${names[format]}`;
+      const bytes = encodeOutputInto(format, renderText(format, context), scratch);
+      const problems = checkBytes(format, bytes);
+      for (const p of problems) result.problems.push(`${path}: ${p}`);
+      const file = compareWithDisk(path, c.name, format, bytes, env);
+      const changes = file.status === 'create' || file.status === 'update';
+      if (env.stageIn && problems.length === 0 && changes)
+        file.staged = stage(env.stageIn, path, bytes, result.madeDirs);
+      result.files.push(file);
+      keep(file, bytes);
+    }
+  } catch (err) {
+    discardStaged([result]);
+    throw err;
+  }
+  return result;
+}
+
+/** Writes `bytes` to a new temporary file beside `path`'s target; returns its full path. */
+function stage(outDir: string, path: string, bytes: Buffer, madeDirs: string[]): string {
+  const target = join(outDir, path);
+  const folder = dirname(target);
+  if (!madeDirs.includes(folder) && !existsSync(folder)) {
+    // Outermost first, so that removing them in reverse order empties each before its parent.
+    const made = mkdirSync(folder, { recursive: true });
+    const chain = [folder];
+    while (made && chain[0] !== made && dirname(chain[0]) !== chain[0])
+      chain.unshift(dirname(chain[0]));
+    madeDirs.push(...chain);
+  }
+  const tmp = `${target}.${process.pid}-${threadId}-${++stageCounter}.tmp`;
+  try {
+    writeFileSync(tmp, bytes, { flag: 'wx' });
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new IoError(`cannot write ${tmp}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  return tmp;
+}
+
+/** The jobs of a plan: the selected clusters with their formats, and the .cmd refusals. */
+export function planJobs(
+  inv: Inventory,
+  opts: PlanOptions,
+): { jobs: ClusterJob[]; refused: Diagnostic[][] } {
   const selected = selectClusters(inv, opts.clusters);
+  const refused = selected.map((c) => (c.formats.includes('cmd') ? cmdRefusals(inv, c) : []));
+  const jobs = selected.map((cluster, index) => ({
+    index,
+    cluster,
+    formats: cluster.formats.filter(
+      (f) => (!opts.formats || opts.formats.includes(f)) && !(f === 'cmd' && refused[index].length),
+    ),
+  }));
+  return { jobs, refused };
+}
+
+/** The environment renderCluster needs, from the output folder's state. */
+export function fileEnv(inv: Inventory, state: OutState, opts: PlanOptions): FileEnv {
+  const files = state.manifest?.files ?? {};
+  return {
+    inventorySha256: inv.sha256,
+    read: state.read,
+    recorded: (path) => (Object.hasOwn(files, path) ? files[path].sha256 : undefined),
+    force: !!opts.force,
+    diffs: !!opts.diffs,
+    stageIn: opts.stage ? opts.outDir : undefined,
+  };
+}
+
+/**
+ * Builds the plan in this thread: renders every file in memory and compares it with the output
+ * folder. buildPlanAsync (parallel.ts) does the same on worker threads for large fleets.
+ */
+export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): Plan {
+  const { jobs, refused } = planJobs(inv, opts);
+  const env = fileEnv(inv, state, opts);
+  const results: ClusterResult[] = [];
+  const kept = new Map<FileRecord, Buffer>();
+  let retained = 0;
+  // Large fleets would hold hundreds of megabytes of rendered bytes; past this budget a file is
+  // rendered again when asked for instead of kept (rendering is deterministic).
+  const keep = (file: FileRecord, bytes: Buffer) => {
+    if (retained + bytes.length > RETAIN_BUDGET) return;
+    retained += bytes.length;
+    kept.set(file, Buffer.from(bytes));
+  };
+  try {
+    for (const job of jobs) {
+      results.push(renderCluster(job, env, keep));
+      opts.onProgress?.(results.length, jobs.length);
+    }
+  } catch (err) {
+    discardStaged(results);
+    throw err;
+  }
+  return finishPlan(inv, state, opts, jobs, refused, results, (f) => kept.get(f));
+}
+
+/** Removes the temporary files and folders a plan staged (a plan that is not written). */
+export function discardStaged(results: Pick<ClusterResult, 'files' | 'madeDirs'>[]): void {
+  for (const r of results) for (const f of r.files) if (f.staged) rmSync(f.staged, { force: true });
+  for (const dir of results.flatMap((r) => r.madeDirs).reverse()) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // Not empty (or already gone): it holds something that is not ours to remove.
+    }
+  }
+}
+
+// Made outside finishPlan's loop on purpose: a closure over a file's bytes created in the loop's
+// scope would make V8 keep every file's bytes alive through the other closures there too.
+function renderer(format: Format, context: () => TemplateContext): () => Buffer {
+  return () => encodeOutput(format, renderText(format, context()));
+}
+
+function constant(bytes: Buffer): () => Buffer {
+  return () => bytes;
+}
+
+function contextOf(cluster: ClusterConfig, inventorySha256: string): () => TemplateContext {
+  return () => templateContext(cluster, inventorySha256);
+}
+
+/** Assembles the plan from the rendered clusters: summary, manifest and orphans. */
+export function finishPlan(
+  inv: Inventory,
+  state: OutState,
+  opts: PlanOptions,
+  jobs: ClusterJob[],
+  refused: Diagnostic[][],
+  results: ClusterResult[],
+  keptBytes: (file: FileRecord) => Buffer | undefined = () => undefined,
+): Plan {
   const summary: Record<FileStatus, number> = { create: 0, update: 0, unchanged: 0, conflict: 0 };
   const checkProblems: string[] = [];
   const oldFiles = state.manifest?.files ?? {};
   const manifestFiles: Manifest['files'] = { ...oldFiles };
-  const clusters: ClusterPlan[] = [];
-
-  // Large fleets would hold hundreds of megabytes of rendered bytes; past this budget a file is
-  // rendered again when written instead of kept (rendering is deterministic and cheap).
-  let retained = 0;
-  selected.forEach((c, index) => {
-    const names = outputFileNames(c.name);
-    const refused = c.formats.includes('cmd') ? cmdRefusals(inv, c) : [];
-    const formats = c.formats.filter(
-      (f) => (!opts.formats || opts.formats.includes(f)) && !(f === 'cmd' && refused.length),
-    );
-    const context = templateContext(c, inv.sha256);
-    const files = formats.map((format): PlannedFile => {
-      const path = `${c.name}/${names[format]}`;
-      const render = renderer(format, context);
-      const bytes = render();
-      for (const p of checkBytes(format, bytes)) checkProblems.push(`${path}: ${p}`);
-      const keep = retained + bytes.length <= RETAIN_BUDGET;
-      if (keep) retained += bytes.length;
-      const content = keep ? constant(bytes) : render;
-      const file = compareWithDisk(path, c.name, format, bytes, content, state, opts);
-      summary[file.status]++;
-      manifestFiles[path] = {
-        sha256: file.sha256,
+  const madeDirs: string[] = [];
+  const clusters = jobs.map((job, i): ClusterPlan => {
+    const result = results[i];
+    const c = job.cluster;
+    checkProblems.push(...result.problems);
+    madeDirs.push(...result.madeDirs);
+    const context = contextOf(c, inv.sha256);
+    const files = result.files.map((record): PlannedFile => {
+      summary[record.status]++;
+      manifestFiles[record.path] = {
+        sha256: record.sha256,
         cluster: c.name,
-        format,
+        format: record.format,
         inventorySha256: inv.sha256,
       };
-      return file;
+      const bytes = keptBytes(record);
+      return { ...record, content: bytes ? constant(bytes) : renderer(record.format, context) };
     });
-    clusters.push({
+    return {
       name: c.name,
       preset: c.preset,
       nodes: c.nodes,
       steps: clusterSteps(c),
       files,
-      refused,
-    });
-    opts.onProgress?.(index + 1, selected.length);
+      refused: refused[i],
+    };
   });
 
   // Files an earlier run wrote that this one no longer produces: their cluster left the
@@ -195,7 +380,7 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
   // on disk and in the manifest (nothing is deleted), and the plan names them so nobody runs a
   // stale script by mistake.
   const known = new Set(inv.clusters.map((c) => c.name.toUpperCase()));
-  const selectedNames = new Set(selected.map((c) => c.name.toUpperCase()));
+  const selectedNames = new Set(jobs.map((j) => j.cluster.name.toUpperCase()));
   const produced = new Set(clusters.flatMap((c) => c.files.map((f) => f.path)));
   const orphans = Object.entries(oldFiles)
     .filter(([path, f]) => {
@@ -229,6 +414,7 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     manifest: { status: manifestStatus, bytes: manifestBytes },
     checkProblems,
     summary,
+    madeDirs,
   };
 }
 
@@ -251,20 +437,17 @@ function compareWithDisk(
   cluster: string,
   format: Format,
   bytes: Buffer,
-  content: () => Buffer,
-  state: OutState,
-  opts: PlanOptions,
-): PlannedFile {
+  env: FileEnv,
+): FileRecord {
   const hash = sha256(bytes);
-  const base = { path, cluster, format, sha256: hash, content, forced: false };
-  const current = state.read(path);
+  const base = { path, cluster, format, sha256: hash, forced: false };
+  const current = env.read(path);
   if (!current) return { ...base, status: 'create' };
   if (current.equals(bytes)) return { ...base, status: 'unchanged' };
-  const diff = opts.diffs ? unifiedDiff(path, current, bytes, format) : undefined;
-  const recorded = state.manifest?.files[path]?.sha256;
+  const diff = env.diffs ? unifiedDiff(path, current, bytes, format) : undefined;
   // A file whose bytes are not what clusrestore last wrote was edited by hand (or is not ours).
-  if (recorded !== sha256(current)) {
-    return opts.force
+  if (env.recorded(path) !== sha256(current)) {
+    return env.force
       ? { ...base, status: 'update', forced: true, diff }
       : { ...base, status: 'conflict', diff };
   }

@@ -65,28 +65,58 @@ function indent(s: string): string {
 
 /** The plan as JSON for automation (no file bytes). */
 export function planJson(plan: Plan, dryRun: boolean): object {
+  return { ...planHead(plan, dryRun, plan.clusters.map(clusterJson)), ...planTail(plan) };
+}
+
+function planHead(plan: Plan, dryRun: boolean, clusters: unknown) {
   return {
     schema: 'clusrestore/plan/v1',
     dryRun,
     outDir: plan.outDir,
     inventory: plan.inventory,
     summary: { ...plan.summary, changes: hasChanges(plan) },
-    clusters: plan.clusters.map((c) => ({
-      name: c.name,
-      preset: c.preset,
-      nodes: c.nodes,
-      steps: c.steps,
-      files: c.files.map((f) => ({
-        path: f.path,
-        format: f.format,
-        status: f.status,
-        forced: f.forced,
-        sha256: f.sha256,
-        ...(f.diff ? { diff: f.diff } : {}),
-      })),
-      refused: c.refused,
-    })),
-    manifest: { status: plan.manifest.status },
-    orphans: plan.orphans,
+    clusters,
   };
+}
+
+function planTail(plan: Plan) {
+  return { manifest: { status: plan.manifest.status }, orphans: plan.orphans };
+}
+
+function clusterJson(c: Plan['clusters'][number]): object {
+  return {
+    name: c.name,
+    preset: c.preset,
+    nodes: c.nodes,
+    steps: c.steps,
+    files: c.files.map((f) => ({
+      path: f.path,
+      format: f.format,
+      status: f.status,
+      forced: f.forced,
+      sha256: f.sha256,
+      ...(f.diff ? { diff: f.diff } : {}),
+    })),
+    refused: c.refused,
+  };
+}
+
+/**
+ * `JSON.stringify(planJson(plan, dryRun), null, 2)`, the same text, in pieces of one cluster
+ * each: the plan of 10,000 clusters is never one object and one string in memory.
+ */
+export function* planJsonText(plan: Plan, dryRun: boolean): Generator<string> {
+  const marker = '\u0000clusters\u0000';
+  const whole = JSON.stringify({ ...planHead(plan, dryRun, marker), ...planTail(plan) }, null, 2);
+  const [head, tail] = whole.split(JSON.stringify(marker));
+  if (plan.clusters.length === 0) {
+    yield `${head}[]${tail}`;
+    return;
+  }
+  yield `${head}[\n`;
+  for (const [i, c] of plan.clusters.entries()) {
+    const text = JSON.stringify(clusterJson(c), null, 2).replaceAll('\n', '\n    ');
+    yield `    ${text}${i < plan.clusters.length - 1 ? ',' : ''}\n`;
+  }
+  yield `  ]${tail}`;
 }

@@ -44,14 +44,12 @@ export function outputFileNames(clusterName: string): Record<Format, string> {
 
 export function templateContext(cluster: ClusterConfig, inventorySha256: string): TemplateContext {
   const { sources: _sources, ...plain } = cluster;
-  const stepText: Record<string, string> = {};
-  for (const def of [...STEP_DEFS, IMPORT_KEY_STEP]) stepText[camel(def.id)] = def.operation;
   return {
     tool: { name: 'clusrestore', version: TOOL_VERSION },
     inventorySha256,
     cluster: plain,
     restoreKeyPath: restoreKeyPath(cluster),
-    stepText,
+    stepText: STEP_TEXT,
     steps: clusterSteps(cluster),
     exitCodes: SCRIPT_EXIT_CODES,
     files: outputFileNames(cluster.name),
@@ -69,6 +67,11 @@ export function durationText(value: unknown): string {
 function camel(id: string): string {
   return id.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 }
+
+/** The scripts' step words, the same for every cluster. */
+const STEP_TEXT: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries([...STEP_DEFS, IMPORT_KEY_STEP].map((def) => [camel(def.id), def.operation])),
+);
 
 /**
  * One Handlebars instance with the helpers registered once, and each template compiled once on
@@ -92,15 +95,32 @@ class Engine {
   };
 
   constructor() {
-    for (const [name, fn] of Object.entries(this.helpers)) {
-      // Handlebars passes its options object last; the helpers take only their own arguments.
-      this.hb.registerHelper(name, (...args: unknown[]) =>
-        (fn as (...a: unknown[]) => unknown)(...args.slice(0, -1)),
+    for (const [name, helper] of Object.entries(this.helpers)) {
+      // Handlebars passes its options object last; the helpers take only their own arguments
+      // (fixed-arity wrappers: the runbook calls helpers thousands of times per cluster).
+      const fn = helper as (...a: unknown[]) => unknown;
+      this.hb.registerHelper(
+        name,
+        fn.length === 1
+          ? (a: unknown, options: unknown) => (options === undefined ? fn() : fn(a))
+          : fn.length === 2
+            ? (a: unknown, b: unknown, options: unknown) =>
+                options === undefined ? fn(a) : fn(a, b)
+            : (...args: unknown[]) => fn(...args.slice(0, -1)),
       );
     }
   }
 
   render(format: Format, context: TemplateContext): string {
+    const template = this.template(format);
+    try {
+      return template(context);
+    } catch (err) {
+      throw new Error(`templates/${TEMPLATE_FILES[format]}: ${(err as Error).message}`);
+    }
+  }
+
+  template(format: Format): HandlebarsTemplateDelegate<TemplateContext> {
     let template = this.compiled.get(format);
     if (!template) {
       const file = join(packageRoot(), 'templates', TEMPLATE_FILES[format]);
@@ -118,11 +138,7 @@ class Engine {
       });
       this.compiled.set(format, template);
     }
-    try {
-      return template(context);
-    } catch (err) {
-      throw new Error(`templates/${TEMPLATE_FILES[format]}: ${(err as Error).message}`);
-    }
+    return template;
   }
 }
 
@@ -132,4 +148,10 @@ let engine: Engine | undefined;
 export function renderText(format: Format, context: TemplateContext): string {
   engine ??= new Engine();
   return engine.render(format, context);
+}
+
+/** Compiles every template now rather than on first use (worker threads, while they wait). */
+export function prepareTemplates(): void {
+  engine ??= new Engine();
+  for (const format of Object.keys(TEMPLATE_FILES) as Format[]) engine.template(format);
 }

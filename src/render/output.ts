@@ -10,18 +10,44 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * - runbook: UTF-8, LF, as prettier writes Markdown.
  */
 export function encodeOutput(format: Format, text: string): Buffer {
+  return Buffer.from(encodeOutputInto(format, text, new Scratch()));
+}
+
+/** A buffer reused across encodings, so that rendering 10,000 clusters does not feed the GC. */
+export class Scratch {
+  bytes = Buffer.allocUnsafe(0);
+
+  /** The buffer, at least `size` bytes long (its contents are not kept when it grows). */
+  take(size: number): Buffer {
+    if (this.bytes.length < size) this.bytes = Buffer.allocUnsafe(Math.max(size, 256 * 1024));
+    return this.bytes;
+  }
+}
+
+/**
+ * encodeOutput into `scratch`: the returned bytes are a view of it, valid until the scratch's
+ * next use. Whoever keeps them copies them.
+ */
+export function encodeOutputInto(format: Format, text: string, scratch: Scratch): Buffer {
   switch (format) {
     case 'ps1': {
       const body = crlf(text);
-      const out = Buffer.allocUnsafe(BOM.length + Buffer.byteLength(body, 'utf8'));
+      // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+      const out = scratch.take(BOM.length + body.length * 3);
       BOM.copy(out, 0);
-      out.write(body, BOM.length, 'utf8');
-      return out;
+      const length = out.write(body, BOM.length, 'utf8');
+      return out.subarray(0, BOM.length + length);
     }
-    case 'cmd':
-      return Buffer.from(crlf(text), 'latin1');
-    case 'runbook':
-      return Buffer.from(text.includes('\r') ? text.replace(/\r\n/g, '\n') : text, 'utf8');
+    case 'cmd': {
+      const body = crlf(text);
+      const out = scratch.take(body.length);
+      return out.subarray(0, out.write(body, 0, 'latin1'));
+    }
+    case 'runbook': {
+      const body = text.includes('\r') ? text.replace(/\r\n/g, '\n') : text;
+      const out = scratch.take(body.length * 3);
+      return out.subarray(0, out.write(body, 0, 'utf8'));
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../errors';
 import { loadInventory } from '../inventory/load';
-import { buildPlan } from '../plan/build';
+import { buildPlanAsync } from '../plan/parallel';
 import { findPwsh, parsePowerShell } from './powershell';
 
 /** What `validate` found. */
@@ -25,7 +25,7 @@ export async function validateInventory(
   opts: { requirePwsh: boolean },
 ): Promise<ValidateReport> {
   const inventory = loadInventory(file);
-  const plan = buildPlan(
+  const plan = await buildPlanAsync(
     inventory,
     { manifest: undefined, manifestBytes: undefined, read: () => undefined },
     { outDir: '' },

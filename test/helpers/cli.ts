@@ -29,11 +29,11 @@ export function tempDir(prefix = 'clusrestore-test-'): string {
 /** The built CLI of a package folder, asynchronously, so several runs can overlap. */
 export function cliAsync(
   args: string[],
-  opts: { root?: string; env?: NodeJS.ProcessEnv } = {},
+  opts: { root?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<CliRun> {
   return new Promise<CliRun>((resolve, reject) => {
     const child = spawn(process.execPath, [join(opts.root ?? ROOT, 'dist', 'cli.js'), ...args], {
-      cwd: tempDir(),
+      cwd: opts.cwd ?? tempDir(),
       env: { ...process.env, FORCE_COLOR: '0', ...opts.env },
     });
     let stdout = '';

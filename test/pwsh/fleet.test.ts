@@ -81,7 +81,7 @@ async function runFleet(opts: FleetOptions): Promise<FleetRun> {
   const dir = mkdtempSync(join(tmpdir(), 'clusrestore-fleet-test-'));
   try {
     const outDir = join(dir, 'out');
-    generate(bundledInventory(), { outDir });
+    await generate(bundledInventory(), { outDir });
     opts.prepare?.(outDir);
     const reportFolder = join(dir, 'report');
     const reportPath = join(dir, 'driver.json');

@@ -9,9 +9,9 @@ import {
   type ScriptExitCode,
 } from 'clusrestore';
 
-export function generateOne(inventory: string, cluster: string): Plan {
+export async function generateOne(inventory: string, cluster: string): Promise<Plan> {
   try {
-    const { plan } = planGeneration(inventory, { outDir: 'out', clusters: [cluster] });
+    const { plan } = await planGeneration(inventory, { outDir: 'out', clusters: [cluster] });
     applyPlan(plan);
     return plan;
   } catch (err) {

@@ -1,0 +1,186 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { IoError } from '../errors';
+import type { Inventory } from '../inventory/types';
+import { outputFileNames } from '../render/engine';
+import { packageRoot } from '../version';
+import {
+  buildPlan,
+  discardStaged,
+  finishPlan,
+  planJobs,
+  type ClusterJob,
+  type ClusterResult,
+  type OutState,
+  type Plan,
+  type PlanOptions,
+} from './build';
+import { PARALLEL_MIN_CLUSTERS } from './limits';
+
+/** Clusters a worker is sent at a time; each keeps two batches queued so it never waits. */
+const BATCH = 50;
+
+/** What each worker is told before its first batch (worker.ts). */
+export interface WorkerSettings {
+  outDir: string;
+  inventorySha256: string;
+  force: boolean;
+  diffs: boolean;
+  stage: boolean;
+}
+
+/** A batch of clusters, with the SHA-256 the manifest records for each of their files. */
+export interface WorkerBatch {
+  id: number;
+  jobs: ClusterJob[];
+  recorded: Record<string, string>;
+}
+
+export type WorkerMessage = { settings: WorkerSettings } | { batch: WorkerBatch };
+
+export type WorkerReply =
+  | { id: number; results: ClusterResult[]; error?: undefined }
+  | { id: number; error: { name: string; message: string; stack?: string } };
+
+/** Workers by default at most: each holds a V8 heap of its own (some 50 MB at work). */
+const DEFAULT_MAX_THREADS = 4;
+
+/** How many worker threads a plan of `clusters` clusters uses (1: the main thread alone). */
+export function threadCount(clusters: number, jobs?: number): number {
+  const wanted =
+    jobs ??
+    (clusters >= PARALLEL_MIN_CLUSTERS ? Math.min(availableParallelism(), DEFAULT_MAX_THREADS) : 1);
+  return Math.max(1, Math.min(wanted, Math.ceil(clusters / BATCH)));
+}
+
+/**
+ * Rendering worker threads, started before they are needed (while the inventory is parsed) so
+ * that loading the modules overlaps with it. `close()` ends them; a pool is used once.
+ */
+export class WorkerPool {
+  readonly workers: Worker[];
+
+  constructor(size: number) {
+    const script = join(packageRoot(), 'dist', 'plan', 'worker.js');
+    this.workers = Array.from({ length: size }, () => new Worker(script));
+    // An idle pool must not keep the process alive (a run that fails before using it).
+    for (const w of this.workers) w.unref();
+  }
+
+  close(): void {
+    for (const w of this.workers) void w.terminate();
+  }
+}
+
+/**
+ * buildPlan on worker threads: the same plan, with each cluster rendered, checked, compared and
+ * (with `stage`) staged by renderCluster in one of `opts.jobs` workers (default one per core
+ * from PARALLEL_MIN_CLUSTERS clusters on). The plan keeps no bytes: `content()` renders again.
+ * A started `pool` is used when given (and closed either way).
+ */
+export async function buildPlanAsync(
+  inv: Inventory,
+  state: OutState,
+  opts: PlanOptions,
+  pool?: WorkerPool,
+): Promise<Plan> {
+  const { jobs, refused } = planJobs(inv, opts);
+  const threads = pool ? pool.workers.length : threadCount(jobs.length, opts.jobs);
+  if (threads === 1 || jobs.length === 0) {
+    pool?.close();
+    return buildPlan(inv, state, opts);
+  }
+  const recordedFiles = state.manifest?.files ?? {};
+  const batches: WorkerBatch[] = [];
+  for (let i = 0; i < jobs.length; i += BATCH) {
+    const slice = jobs.slice(i, i + BATCH);
+    const recorded: Record<string, string> = {};
+    for (const job of slice) {
+      const names = outputFileNames(job.cluster.name);
+      for (const f of job.formats) {
+        const path = `${job.cluster.name}/${names[f]}`;
+        if (Object.hasOwn(recordedFiles, path)) recorded[path] = recordedFiles[path].sha256;
+      }
+    }
+    batches.push({ id: batches.length, jobs: slice, recorded });
+  }
+  const settings: WorkerSettings = {
+    outDir: opts.outDir,
+    inventorySha256: inv.sha256,
+    force: !!opts.force,
+    diffs: !!opts.diffs,
+    stage: !!opts.stage,
+  };
+  const used = pool ?? new WorkerPool(threads);
+  try {
+    const results = await runBatches(used, batches, settings, (done) =>
+      opts.onProgress?.(Math.min(done * BATCH, jobs.length), jobs.length),
+    );
+    return finishPlan(inv, state, opts, jobs, refused, results);
+  } finally {
+    used.close();
+  }
+}
+
+/** Sends the batches to the pool's workers; resolves with every cluster's result in plan order. */
+function runBatches(
+  pool: WorkerPool,
+  batches: WorkerBatch[],
+  settings: WorkerSettings,
+  onBatch: (done: number) => void,
+): Promise<ClusterResult[]> {
+  const results: ClusterResult[] = [];
+  let next = 0;
+  let done = 0;
+  let inFlight = 0;
+  let failure: Error | undefined;
+  return new Promise<ClusterResult[]>((resolve, reject) => {
+    const finish = () => {
+      if (inFlight > 0 || (!failure && done < batches.length)) return;
+      if (failure) {
+        // Every batch has answered, so no worker is still staging: remove what they staged.
+        discardStaged(results.filter(Boolean));
+        reject(failure);
+      } else resolve(results);
+    };
+    for (const worker of pool.workers) {
+      let queued = 0;
+      const post = () => {
+        if (failure || next >= batches.length) return;
+        inFlight++;
+        queued++;
+        worker.postMessage({ batch: batches[next++] } satisfies WorkerMessage);
+      };
+      worker.ref();
+      worker.on('message', (reply: WorkerReply) => {
+        inFlight--;
+        queued--;
+        if (reply.error) failure ??= rebuildError(reply.error);
+        else {
+          for (const r of reply.results) results[r.index] = r;
+          done++;
+          onBatch(done);
+        }
+        post();
+        finish();
+      });
+      worker.on('error', (err) => {
+        // The worker died (it could not load, or ran out of memory): its batches never answer.
+        failure ??= err;
+        inFlight -= queued;
+        queued = 0;
+        finish();
+      });
+      worker.postMessage({ settings } satisfies WorkerMessage);
+      post();
+      post();
+    }
+  });
+}
+
+function rebuildError(e: { name: string; message: string; stack?: string }): Error {
+  const err = e.name === 'IoError' ? new IoError(e.message) : new Error(e.message);
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
