@@ -1,7 +1,8 @@
-import { copyFileSync, constants, statSync } from 'node:fs';
+import { copyFileSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { IoError, PwshMissingError, UsageError } from './errors';
-import { loadInventory, parseInventory } from './inventory/load';
+import { loadInventory, parseInventory, readInventory } from './inventory/load';
+import { parseInventoryOffThread } from './inventory/off-thread';
 import type { ClusterConfig, Inventory } from './inventory/types';
 import { encodeOutput } from './render/output';
 import { outputFileNames, renderText, templateContext } from './render/engine';
@@ -20,16 +21,11 @@ export function bundledInventory(): string {
   return join(packageRoot(), 'examples', 'inventory.yaml');
 }
 
-/** Inventory files this large (some 250 clusters) get their worker threads started early. */
-const PREWARM_BYTES = 16 * 1024;
-
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0; // loadInventory reports it
-  }
-}
+/**
+ * Inventory files this large (some 250 clusters) are parsed on a thread of their own, and get
+ * their rendering threads started while they are parsed.
+ */
+const LARGE_INVENTORY_BYTES = 16 * 1024;
 
 /**
  * Loads the inventory and plans every file against the output folder, on worker threads for
@@ -41,19 +37,21 @@ export async function planGeneration(
   inventoryFile: string,
   opts: PlanOptions,
 ): Promise<{ inventory: Inventory; plan: Plan }> {
-  // A large inventory file means a large fleet: start the workers now so they load while the
-  // inventory is parsed (buildPlanAsync closes the pool whether or not it uses it).
+  const bytes = readInventory(inventoryFile);
+  const large = bytes.length >= LARGE_INVENTORY_BYTES;
   const threads = threadCount(Infinity, opts.jobs);
-  const pool =
-    threads > 1 && fileSize(inventoryFile) >= PREWARM_BYTES ? new WorkerPool(threads) : undefined;
+  // buildPlanAsync closes the pool whether or not it uses it.
+  const pool = large && threads > 1 ? new WorkerPool(threads) : undefined;
   try {
-    const inventory = loadInventory(inventoryFile);
+    const inventory = large
+      ? await parseInventoryOffThread(bytes, inventoryFile)
+      : parseInventory(bytes, inventoryFile);
     return {
       inventory,
       plan: await buildPlanAsync(inventory, readOutState(opts.outDir), opts, pool),
     };
   } catch (err) {
-    pool?.close();
+    await pool?.close();
     throw err;
   }
 }

@@ -12,6 +12,11 @@ type Path = (string | number)[];
 
 /** Reads, parses and validates an inventory file (YAML or JSON). The only inventory I/O. */
 export function loadInventory(file: string): Inventory {
+  return parseInventory(readInventory(file), file);
+}
+
+/** The inventory file's bytes, or an IoError naming it. */
+export function readInventory(file: string): Buffer {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -20,19 +25,40 @@ export function loadInventory(file: string): Inventory {
       `cannot read the inventory ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
     );
   }
-  return parseInventory(bytes, file);
+  return bytes;
 }
 
 /** Parses and validates inventory bytes; `file` is used in messages only. */
 export function parseInventory(bytes: Buffer, file: string): Inventory {
+  return validInventory(parseInventoryParts(bytes, file));
+}
+
+/** parseInventory without the locator (a worker thread sends these back). */
+export function parseInventoryParts(bytes: Buffer, file: string): InventoryParts {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const locate = makeLocator(doc, lineCounter);
   const clusters = checkDocument(doc, lineCounter, locate, file);
-  // The parsed document of 10,000 clusters takes some 100 MB; a valid inventory rarely needs a
-  // location again (a value refused for .cmd), so it parses the text again when it does.
+  return { file, sha256, clusters, text };
+}
+
+/** What a valid inventory is made of, as a parse on another thread sends it back (off-thread.ts). */
+export interface InventoryParts {
+  file: string;
+  sha256: string;
+  clusters: ClusterConfig[];
+  /** The inventory's text, for locating values later. */
+  text: string;
+}
+
+/**
+ * The Inventory of a validated document. The parsed document of 10,000 clusters takes some
+ * 100 MB; a valid inventory rarely needs a location again (a value refused for .cmd), so its
+ * locator parses the text again when it does.
+ */
+export function validInventory({ file, sha256, clusters, text }: InventoryParts): Inventory {
   return { file, sha256, clusters, locate: lazyLocator(text) };
 }
 

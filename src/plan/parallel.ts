@@ -68,8 +68,9 @@ export class WorkerPool {
     for (const w of this.workers) w.unref();
   }
 
-  close(): void {
-    for (const w of this.workers) void w.terminate();
+  /** Ends the workers; resolves once their memory is given back. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
 
@@ -88,7 +89,7 @@ export async function buildPlanAsync(
   const { jobs, refused } = planJobs(inv, opts);
   const threads = pool ? pool.workers.length : threadCount(jobs.length, opts.jobs);
   if (threads === 1 || jobs.length === 0) {
-    pool?.close();
+    await pool?.close();
     return buildPlan(inv, state, opts);
   }
   const recordedFiles = state.manifest?.files ?? {};
@@ -113,14 +114,16 @@ export async function buildPlanAsync(
     stage: !!opts.stage,
   };
   const used = pool ?? new WorkerPool(threads);
+  let results: ClusterResult[];
   try {
-    const results = await runBatches(used, batches, settings, (done) =>
+    results = await runBatches(used, batches, settings, (done) =>
       opts.onProgress?.(Math.min(done * BATCH, jobs.length), jobs.length),
     );
-    return finishPlan(inv, state, opts, jobs, refused, results);
   } finally {
-    used.close();
+    // Before the plan is assembled: the workers' heaps go back first.
+    await used.close();
   }
+  return finishPlan(inv, state, opts, jobs, refused, results);
 }
 
 /** Sends the batches to the pool's workers; resolves with every cluster's result in plan order. */

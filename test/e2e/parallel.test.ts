@@ -3,6 +3,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { InventoryError } from '../../src/errors';
+import { parseInventory } from '../../src/inventory/load';
 import { threadCount } from '../../src/plan/parallel';
 import { PARALLEL_MIN_CLUSTERS } from '../../src/plan/limits';
 import { cliAsync, pool, tempDir, type CliRun } from '../helpers/cli';
@@ -142,6 +144,29 @@ describe('rendering on worker threads', () => {
     expect(r.stderr).toMatch(/cannot read .*restore-PC0200\.ps1: EISDIR/);
     expect([...tree(join(dir, 'out')).keys()]).toEqual(['PC0200/', 'PC0200/restore-PC0200.ps1/']);
     rmSync(join(dir, 'out'), { recursive: true });
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('reports every problem of a large inventory, parsed on its own thread, as the main thread does', async () => {
+    const dir = tempDir();
+    const broken = fleetYaml(N)
+      .replace('name: PC0007\n', 'name: PC0007\n    nodez: [X]\n')
+      .replace('recoverySec: 3600 }', 'recoverySec: -1 }')
+      .replace('nodes: [PC0100A, PC0100B]', 'nodes: [PC0100A, "bad node"]');
+    writeFileSync(join(dir, 'fleet.yaml'), broken);
+    expect(Buffer.byteLength(broken)).toBeGreaterThan(16 * 1024); // parsed off-thread
+    const r = await run(['generate', 'fleet.yaml', '--out', 'out', '--json'], dir);
+    expect(r.code).toBe(1);
+    let expected: InventoryError | undefined;
+    try {
+      parseInventory(Buffer.from(broken), 'fleet.yaml');
+    } catch (err) {
+      expected = err as InventoryError;
+    }
+    expect(expected).toBeInstanceOf(InventoryError);
+    expect(expected!.diagnostics.length).toBeGreaterThanOrEqual(3);
+    expect(r.stderr).toBe(`clusrestore: ${expected!.message}\n`);
+    expect(JSON.parse(r.stdout).error.diagnostics).toEqual(expected!.diagnostics);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
