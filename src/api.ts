@@ -2,7 +2,7 @@ import { copyFileSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { IoError, PwshMissingError, UsageError } from './errors';
 import { loadInventory, parseInventory, readInventory } from './inventory/load';
-import { parseInventoryOffThread } from './inventory/off-thread';
+import { LARGE_INVENTORY_BYTES, parseInventoryOffThread } from './inventory/off-thread';
 import type { ClusterConfig, Inventory } from './inventory/types';
 import { encodeOutput } from './render/output';
 import { outputFileNames, renderText, templateContext } from './render/engine';
@@ -22,12 +22,6 @@ export function bundledInventory(): string {
 }
 
 /**
- * Inventory files this large (some 250 clusters) are parsed on a thread of their own, and get
- * their rendering threads started while they are parsed.
- */
-const LARGE_INVENTORY_BYTES = 16 * 1024;
-
-/**
  * Loads the inventory and plans every file against the output folder, on worker threads for
  * large fleets. Writes nothing, unless `opts.stage` is set: then the new and changed files wait
  * as temporary files beside their targets until applyPlan renames them (or discardPlan removes
@@ -38,6 +32,7 @@ export async function planGeneration(
   opts: PlanOptions,
 ): Promise<{ inventory: Inventory; plan: Plan }> {
   const bytes = readInventory(inventoryFile);
+  // A large inventory is parsed on a thread of its own, and the rendering threads start meanwhile.
   const large = bytes.length >= LARGE_INVENTORY_BYTES;
   const threads = threadCount(Infinity, opts.jobs);
   // buildPlanAsync closes the pool whether or not it uses it.

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InventoryError, type Diagnostic } from '../errors';
 import { packageRoot } from '../version';
-import { validInventory, type InventoryParts } from './load';
+import { parseInventory, readInventory, validInventory, type InventoryParts } from './load';
 import type { Inventory } from './types';
 
 /** What parse-worker.ts sends back. */
@@ -33,4 +33,15 @@ export async function parseInventoryOffThread(bytes: Buffer, file: string): Prom
   const err = new Error(reply.error.message);
   if (reply.error.stack) err.stack = reply.error.stack;
   throw err;
+}
+
+/** Inventory files this large (some 250 clusters) are parsed on a thread of their own. */
+export const LARGE_INVENTORY_BYTES = 16 * 1024;
+
+/** loadInventory, parsing on a thread of its own when the file is large. */
+export async function loadInventoryAsync(file: string): Promise<Inventory> {
+  const bytes = readInventory(file);
+  return bytes.length >= LARGE_INVENTORY_BYTES
+    ? parseInventoryOffThread(bytes, file)
+    : parseInventory(bytes, file);
 }

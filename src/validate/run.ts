@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../errors';
-import { loadInventory } from '../inventory/load';
+import { loadInventoryAsync } from '../inventory/off-thread';
 import { buildPlanAsync } from '../plan/parallel';
 import { findPwsh, parsePowerShell } from './powershell';
 
@@ -24,7 +24,7 @@ export async function validateInventory(
   file: string,
   opts: { requirePwsh: boolean },
 ): Promise<ValidateReport> {
-  const inventory = loadInventory(file);
+  const inventory = await loadInventoryAsync(file);
   const plan = await buildPlanAsync(
     inventory,
     { manifest: undefined, manifestBytes: undefined, read: () => undefined },
