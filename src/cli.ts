@@ -153,7 +153,7 @@ async function main(): Promise<void> {
           })
           .option('jobs', {
             type: 'number',
-            describe: `Worker threads that render (default: one per core from ${PARALLEL_MIN_CLUSTERS} clusters on; 1: none)`,
+            describe: `Worker threads that render (default: one per core, at most 4, from ${PARALLEL_MIN_CLUSTERS} clusters on; 1: none)`,
           })
           .check((a) => {
             if (a.jobs !== undefined && !(Number.isInteger(a.jobs) && a.jobs >= 1 && a.jobs <= 64))

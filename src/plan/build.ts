@@ -232,11 +232,13 @@ function stage(outDir: string, path: string, bytes: Buffer, madeDirs: string[]):
   const folder = dirname(target);
   if (!madeDirs.includes(folder) && !existsSync(folder)) {
     // Outermost first, so that removing them in reverse order empties each before its parent.
+    // undefined: another thread of this run made it first, and records it itself.
     const made = mkdirSync(folder, { recursive: true });
-    const chain = [folder];
-    while (made && chain[0] !== made && dirname(chain[0]) !== chain[0])
-      chain.unshift(dirname(chain[0]));
-    madeDirs.push(...chain);
+    if (made) {
+      const chain = [folder];
+      while (chain[0] !== made && dirname(chain[0]) !== chain[0]) chain.unshift(dirname(chain[0]));
+      madeDirs.push(...chain);
+    }
   }
   const tmp = `${target}.${process.pid}-${threadId}-${++stageCounter}.tmp`;
   try {
