@@ -2,7 +2,7 @@ import { copyFileSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { IoError, PwshMissingError, UsageError } from './errors';
 import { loadInventory, parseInventory, readInventory } from './inventory/load';
-import { LARGE_INVENTORY_BYTES, parseInventoryOffThread } from './inventory/off-thread';
+import { LARGE_INVENTORY_BYTES, parseInventoryAsync } from './inventory/off-thread';
 import type { ClusterConfig, Inventory } from './inventory/types';
 import { encodeOutput } from './render/output';
 import { outputFileNames, renderText, templateContext } from './render/engine';
@@ -38,9 +38,7 @@ export async function planGeneration(
   // buildPlanAsync closes the pool whether or not it uses it.
   const pool = large && threads > 1 ? new WorkerPool(threads) : undefined;
   try {
-    const inventory = large
-      ? await parseInventoryOffThread(bytes, inventoryFile)
-      : parseInventory(bytes, inventoryFile);
+    const inventory = await parseInventoryAsync(bytes, inventoryFile);
     return {
       inventory,
       plan: await buildPlanAsync(inventory, readOutState(opts.outDir), opts, pool),

@@ -1,15 +1,12 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { InventoryError, type Diagnostic } from '../errors';
+import { errorFromThread, type ThreadError } from '../errors';
 import { packageRoot } from '../version';
 import { parseInventory, readInventory, validInventory, type InventoryParts } from './load';
 import type { Inventory } from './types';
 
 /** What parse-worker.ts sends back. */
-export type ParseReply =
-  | { parts: InventoryParts }
-  | { diagnostics: Diagnostic[] }
-  | { error: { message: string; stack?: string } };
+export type ParseReply = { parts: InventoryParts } | { error: ThreadError };
 
 /**
  * parseInventory on a thread of its own: the same inventory or the same InventoryError. Parsing
@@ -29,19 +26,20 @@ export async function parseInventoryOffThread(bytes: Buffer, file: string): Prom
   });
   void worker.terminate();
   if ('parts' in reply) return validInventory(reply.parts);
-  if ('diagnostics' in reply) throw new InventoryError(reply.diagnostics);
-  const err = new Error(reply.error.message);
-  if (reply.error.stack) err.stack = reply.error.stack;
-  throw err;
+  throw errorFromThread(reply.error);
 }
 
 /** Inventory files this large (some 250 clusters) are parsed on a thread of their own. */
 export const LARGE_INVENTORY_BYTES = 16 * 1024;
 
-/** loadInventory, parsing on a thread of its own when the file is large. */
-export async function loadInventoryAsync(file: string): Promise<Inventory> {
-  const bytes = readInventory(file);
+/** parseInventory, on a thread of its own when the inventory is large. */
+export function parseInventoryAsync(bytes: Buffer, file: string): Promise<Inventory> {
   return bytes.length >= LARGE_INVENTORY_BYTES
     ? parseInventoryOffThread(bytes, file)
-    : parseInventory(bytes, file);
+    : Promise.resolve().then(() => parseInventory(bytes, file));
+}
+
+/** loadInventory, parsing on a thread of its own when the file is large. */
+export async function loadInventoryAsync(file: string): Promise<Inventory> {
+  return parseInventoryAsync(readInventory(file), file);
 }

@@ -1,6 +1,6 @@
 // The inventory parser thread (off-thread.ts): parses and validates, sends back the result, ends.
 import { parentPort, workerData } from 'node:worker_threads';
-import { InventoryError } from '../errors';
+import { errorToThread } from '../errors';
 import { parseInventoryParts } from './load';
 import type { ParseReply } from './off-thread';
 
@@ -10,10 +10,6 @@ try {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   reply = { parts: parseInventoryParts(buffer, file) };
 } catch (err) {
-  const e = err as Error;
-  reply =
-    err instanceof InventoryError
-      ? { diagnostics: err.diagnostics }
-      : { error: { message: e.message, stack: e.stack } };
+  reply = { error: errorToThread(err) };
 }
 parentPort!.postMessage(reply);

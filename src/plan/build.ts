@@ -267,16 +267,38 @@ export function planJobs(
   return { jobs, refused };
 }
 
-/** The environment renderCluster needs, from the output folder's state. */
-export function fileEnv(inv: Inventory, state: OutState, opts: PlanOptions): FileEnv {
-  const files = state.manifest?.files ?? {};
+/** The settings of a run that every rendering thread shares (worker threads get them cloned). */
+export interface RunSettings {
+  outDir: string;
+  inventorySha256: string;
+  force: boolean;
+  diffs: boolean;
+  stage: boolean;
+}
+
+export function runSettings(inv: Inventory, opts: PlanOptions): RunSettings {
   return {
+    outDir: opts.outDir,
     inventorySha256: inv.sha256,
-    read: state.read,
-    recorded: (path) => (Object.hasOwn(files, path) ? files[path].sha256 : undefined),
     force: !!opts.force,
     diffs: !!opts.diffs,
-    stageIn: opts.stage ? opts.outDir : undefined,
+    stage: !!opts.stage,
+  };
+}
+
+/** The environment renderCluster needs: the run's settings, a file reader, recorded hashes. */
+export function fileEnv(
+  s: RunSettings,
+  read: FileEnv['read'],
+  recorded: FileEnv['recorded'],
+): FileEnv {
+  return {
+    inventorySha256: s.inventorySha256,
+    read,
+    recorded,
+    force: s.force,
+    diffs: s.diffs,
+    stageIn: s.stage ? s.outDir : undefined,
   };
 }
 
@@ -286,7 +308,10 @@ export function fileEnv(inv: Inventory, state: OutState, opts: PlanOptions): Fil
  */
 export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): Plan {
   const { jobs, refused } = planJobs(inv, opts);
-  const env = fileEnv(inv, state, opts);
+  const files = state.manifest?.files ?? {};
+  const env = fileEnv(runSettings(inv, opts), state.read, (path) =>
+    Object.hasOwn(files, path) ? files[path].sha256 : undefined,
+  );
   const results: ClusterResult[] = [];
   const kept = new Map<FileRecord, Buffer>();
   let retained = 0;

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { IoError } from '../errors';
+import { errorFromThread, type ThreadError } from '../errors';
 import type { Inventory } from '../inventory/types';
 import { outputFileNames } from '../render/engine';
 import { packageRoot } from '../version';
@@ -10,25 +10,18 @@ import {
   discardStaged,
   finishPlan,
   planJobs,
+  runSettings,
   type ClusterJob,
   type ClusterResult,
   type OutState,
   type Plan,
   type PlanOptions,
+  type RunSettings,
 } from './build';
 import { PARALLEL_MIN_CLUSTERS } from './limits';
 
 /** Clusters a worker is sent at a time; each keeps two batches queued so it never waits. */
 const BATCH = 50;
-
-/** What each worker is told before its first batch (worker.ts). */
-export interface WorkerSettings {
-  outDir: string;
-  inventorySha256: string;
-  force: boolean;
-  diffs: boolean;
-  stage: boolean;
-}
 
 /** A batch of clusters, with the SHA-256 the manifest records for each of their files. */
 export interface WorkerBatch {
@@ -37,11 +30,11 @@ export interface WorkerBatch {
   recorded: Record<string, string>;
 }
 
-export type WorkerMessage = { settings: WorkerSettings } | { batch: WorkerBatch };
+/** What a worker is sent: the run's settings once, then batches. */
+export type WorkerMessage = { settings: RunSettings } | { batch: WorkerBatch };
 
 export type WorkerReply =
-  | { id: number; results: ClusterResult[]; error?: undefined }
-  | { id: number; error: { name: string; message: string; stack?: string } };
+  { id: number; results: ClusterResult[]; error?: undefined } | { id: number; error: ThreadError };
 
 /** Workers by default at most: each holds a V8 heap of its own (some 50 MB at work). */
 const DEFAULT_MAX_THREADS = 4;
@@ -106,13 +99,7 @@ export async function buildPlanAsync(
     }
     batches.push({ id: batches.length, jobs: slice, recorded });
   }
-  const settings: WorkerSettings = {
-    outDir: opts.outDir,
-    inventorySha256: inv.sha256,
-    force: !!opts.force,
-    diffs: !!opts.diffs,
-    stage: !!opts.stage,
-  };
+  const settings = runSettings(inv, opts);
   const used = pool ?? new WorkerPool(threads);
   let results: ClusterResult[];
   try {
@@ -130,7 +117,7 @@ export async function buildPlanAsync(
 function runBatches(
   pool: WorkerPool,
   batches: WorkerBatch[],
-  settings: WorkerSettings,
+  settings: RunSettings,
   onBatch: (done: number) => void,
 ): Promise<ClusterResult[]> {
   const results: ClusterResult[] = [];
@@ -159,7 +146,7 @@ function runBatches(
       worker.on('message', (reply: WorkerReply) => {
         inFlight--;
         queued--;
-        if (reply.error) failure ??= rebuildError(reply.error);
+        if (reply.error) failure ??= errorFromThread(reply.error);
         else {
           for (const r of reply.results) results[r.index] = r;
           done++;
@@ -180,10 +167,4 @@ function runBatches(
       post();
     }
   });
-}
-
-function rebuildError(e: { name: string; message: string; stack?: string }): Error {
-  const err = e.name === 'IoError' ? new IoError(e.message) : new Error(e.message);
-  if (e.stack) err.stack = e.stack;
-  return err;
 }

@@ -10,7 +10,7 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * - runbook: UTF-8, LF, as prettier writes Markdown.
  */
 export function encodeOutput(format: Format, text: string): Buffer {
-  return Buffer.from(encodeOutputInto(format, text, new Scratch()));
+  return Buffer.from(encodeOutputInto(format, text, shared));
 }
 
 /** A buffer reused across encodings, so that rendering 10,000 clusters does not feed the GC. */
@@ -23,6 +23,8 @@ export class Scratch {
     return this.bytes;
   }
 }
+
+const shared = new Scratch();
 
 /**
  * encodeOutput into `scratch`: the returned bytes are a view of it, valid until the scratch's
