@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { errorFromThread, type ThreadError } from '../errors';
 import { packageRoot } from '../version';
-import { parseInventory, readInventory, validInventory, type InventoryParts } from './load';
+import {
+  parseInventory,
+  parsePlainInventory,
+  readInventory,
+  validInventory,
+  type InventoryParts,
+} from './load';
 import type { Inventory } from './types';
 
 /** What parse-worker.ts sends back. */
@@ -32,11 +38,16 @@ export async function parseInventoryOffThread(bytes: Buffer, file: string): Prom
 /** Inventory files this large (some 250 clusters) are parsed on a thread of their own. */
 export const LARGE_INVENTORY_BYTES = 16 * 1024;
 
-/** parseInventory, on a thread of its own when the inventory is large. */
+/**
+ * parseInventory, with `yaml` on a thread of its own when the inventory is large and not in the
+ * plain subset (the plain reader leaves little garbage).
+ */
 export function parseInventoryAsync(bytes: Buffer, file: string): Promise<Inventory> {
-  return bytes.length >= LARGE_INVENTORY_BYTES
-    ? parseInventoryOffThread(bytes, file)
-    : Promise.resolve().then(() => parseInventory(bytes, file));
+  return Promise.resolve().then(() =>
+    bytes.length >= LARGE_INVENTORY_BYTES
+      ? (parsePlainInventory(bytes, file) ?? parseInventoryOffThread(bytes, file))
+      : parseInventory(bytes, file),
+  );
 }
 
 /** loadInventory, parsing on a thread of its own when the file is large. */

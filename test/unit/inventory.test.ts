@@ -1,5 +1,11 @@
 import { InventoryError, formatDiagnostic } from '../../src/errors';
-import { parseInventory } from '../../src/inventory/load';
+import {
+  parseInventory,
+  parseInventoryParts,
+  parsePlainInventory,
+  validInventory,
+} from '../../src/inventory/load';
+import type { Inventory } from '../../src/inventory/types';
 
 const GOOD = `version: 1
 defaults:
@@ -8,6 +14,16 @@ clusters:
   - name: EXCL01
     nodes: [EXNODE1, EXNODE2]
 `;
+
+/** What a reader made of a text: its clusters, or its diagnostics (undefined: left to yaml). */
+function outcome(read: () => Inventory | undefined): unknown {
+  try {
+    return read()?.clusters;
+  } catch (err) {
+    if (err instanceof InventoryError) return err.diagnostics.map(formatDiagnostic);
+    throw err;
+  }
+}
 
 /** The formatted diagnostics for an inventory that must fail. */
 function problems(text: string): string[] {
@@ -276,6 +292,18 @@ describe('parseInventory refuses, naming file:line:col, path, the problem and an
 
   it.each(cases)('%s', (_name, text, expected) => {
     expect(problems(text)).toEqual(expected);
+  });
+
+  it('the same, whether the plain reader or yaml reads the text', () => {
+    const taken = cases.filter(([, text]) => {
+      const plain = outcome(() => parsePlainInventory(Buffer.from(text), 'inv.yaml'));
+      if (plain === undefined) return false;
+      expect(plain).toEqual(
+        outcome(() => validInventory(parseInventoryParts(Buffer.from(text), 'inv.yaml'))),
+      );
+      return true;
+    });
+    expect(taken.length).toBeGreaterThan(cases.length / 2);
   });
 
   it('every problem at once, in file order', () => {
