@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Handlebars from 'handlebars';
 import { SCRIPT_EXIT_CODES, scriptExitCode, type ScriptExitName } from '../exit-codes';
 import type { Format } from '../inventory/presets';
 import type { ClusterConfig } from '../inventory/types';
 import { IMPORT_KEY_STEP, STEP_DEFS, clusterSteps, restoreKeyPath, type Step } from '../plan/steps';
 import { happyPathFor, type RunbookHappyPath } from '../sim/happy-path';
 import { TOOL_VERSION, packageRoot } from '../version';
+import { compileTemplate, type Helper, type Render } from './compile';
 import { cmdText, cmdValue, intLiteral, mdCode, psArray, psLiteral } from './escape';
 
 /** Template file of each format, below templates/. */
@@ -73,73 +73,63 @@ const STEP_TEXT: Readonly<Record<string, string>> = Object.freeze(
   Object.fromEntries([...STEP_DEFS, IMPORT_KEY_STEP].map((def) => [camel(def.id), def.operation])),
 );
 
+/** The helpers the templates call; values reach output only through the escaping ones. */
+export const TEMPLATE_HELPERS: Readonly<Record<string, Helper>> = Object.freeze({
+  psq: psLiteral,
+  psArray,
+  int: intLiteral,
+  cmdValue,
+  cmdText,
+  mdCode,
+  /** `{{#each (codes)}}` helpers stay out: templates iterate context data only. */
+  eq: (a: unknown, b: unknown) => a === b,
+  minutes: durationText,
+  exitCode: (name: unknown) => String(scriptExitCode(name as ScriptExitName)),
+  has: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
+});
+
 /**
- * One Handlebars instance with the helpers registered once, and each template compiled once on
- * first use (strict: a missing field throws; noEscape: helpers do all escaping).
+ * A format's template source. Scripts get CRLF here, so rendering 10,000 of them needs no second
+ * pass over their text; encodeOutput converts LF text from other callers, and checkBytes rejects
+ * any line ending that is not CRLF.
+ */
+export function templateSource(format: Format): string {
+  const raw = readFileSync(join(packageRoot(), 'templates', TEMPLATE_FILES[format]), 'utf8');
+  return format === 'runbook' ? raw : raw.replace(/\r?\n/g, '\r\n');
+}
+
+/**
+ * The templates, each compiled once on first use by compile.ts with the semantics of Handlebars'
+ * strict mode (a missing field throws) and noEscape (helpers do all escaping).
  */
 class Engine {
-  private readonly hb = Handlebars.create();
-  private readonly compiled = new Map<Format, HandlebarsTemplateDelegate<TemplateContext>>();
-  private readonly helpers = {
-    psq: psLiteral,
-    psArray,
-    int: intLiteral,
-    cmdValue,
-    cmdText,
-    mdCode,
-    /** `{{#each (codes)}}` helpers stay out: templates iterate context data only. */
-    eq: (a: unknown, b: unknown) => a === b,
-    minutes: durationText,
-    exitCode: (name: unknown) => String(scriptExitCode(name as ScriptExitName)),
-    has: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
-  };
-
-  constructor() {
-    for (const [name, helper] of Object.entries(this.helpers)) {
-      // Handlebars passes its options object last; the helpers take only their own arguments
-      // (fixed-arity wrappers: the runbook calls helpers thousands of times per cluster).
-      const fn = helper as (...a: unknown[]) => unknown;
-      this.hb.registerHelper(
-        name,
-        fn.length === 1
-          ? (a: unknown, options: unknown) => (options === undefined ? fn() : fn(a))
-          : fn.length === 2
-            ? (a: unknown, b: unknown, options: unknown) =>
-                options === undefined ? fn(a) : fn(a, b)
-            : (...args: unknown[]) => fn(...args.slice(0, -1)),
-      );
-    }
-  }
+  private readonly compiled = new Map<Format, Render>();
 
   render(format: Format, context: TemplateContext): string {
     const template = this.template(format);
     try {
       return template(context);
     } catch (err) {
-      throw new Error(`templates/${TEMPLATE_FILES[format]}: ${(err as Error).message}`);
+      throw templateError(format, err);
     }
   }
 
-  template(format: Format): HandlebarsTemplateDelegate<TemplateContext> {
+  template(format: Format): Render {
     let template = this.compiled.get(format);
     if (!template) {
-      const file = join(packageRoot(), 'templates', TEMPLATE_FILES[format]);
-      // Scripts get CRLF here, in the template source, so rendering 10,000 of them needs no
-      // second pass over their text; encodeOutput converts LF text from other callers, and
-      // checkBytes rejects any line ending that is not CRLF.
-      const raw = readFileSync(file, 'utf8');
-      const source = format === 'runbook' ? raw : raw.replace(/\r?\n/g, '\r\n');
-      const knownHelpers = Object.fromEntries(Object.keys(this.helpers).map((h) => [h, true]));
-      template = this.hb.compile<TemplateContext>(source, {
-        strict: true,
-        noEscape: true,
-        knownHelpers,
-        knownHelpersOnly: true,
-      });
+      try {
+        template = compileTemplate(templateSource(format), TEMPLATE_HELPERS);
+      } catch (err) {
+        throw templateError(format, err);
+      }
       this.compiled.set(format, template);
     }
     return template;
   }
+}
+
+function templateError(format: Format, err: unknown): Error {
+  return new Error(`templates/${TEMPLATE_FILES[format]}: ${(err as Error).message}`);
 }
 
 let engine: Engine | undefined;

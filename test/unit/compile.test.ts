@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { HOSTILE } from '../fixtures/hostile';
+import { parseInventory } from '../../src/inventory/load';
+import type { Format } from '../../src/inventory/presets';
+import type { ClusterConfig } from '../../src/inventory/types';
+import { compileTemplate, type Helper } from '../../src/render/compile';
+import { TEMPLATE_HELPERS, templateContext, templateSource } from '../../src/render/engine';
+
+const { syntheticCluster } = require('../../bench/synthetic.js') as {
+  syntheticCluster: (i: number) => ClusterConfig;
+};
+
+/**
+ * compile.ts renders the templates in place of Handlebars; Handlebars itself, compiled with the
+ * options the project used it with, is the reference it must agree with: the same text, or an
+ * error from both.
+ */
+function handlebarsReference(source: string, helpers: Record<string, Helper>) {
+  const hb = Handlebars.create();
+  // Handlebars passes its options object last; the helpers take only their own arguments.
+  for (const [name, fn] of Object.entries(helpers)) {
+    hb.registerHelper(name, (...args: unknown[]) => fn(...args.slice(0, -1)));
+  }
+  return hb.compile(source, {
+    strict: true,
+    noEscape: true,
+    knownHelpers: Object.fromEntries(Object.keys(helpers).map((h) => [h, true])),
+    knownHelpersOnly: true,
+  });
+}
+
+type Outcome = { text: string } | { error: true };
+
+function outcome(render: () => string): Outcome {
+  try {
+    return { text: render() };
+  } catch {
+    return { error: true };
+  }
+}
+
+function agree(source: string, contexts: object[], helpers: Record<string, Helper> = {}): number {
+  const ours = compileTemplate(source, helpers);
+  const theirs = handlebarsReference(source, helpers);
+  let texts = 0;
+  for (const context of contexts) {
+    const expected = outcome(() => theirs(context));
+    expect({ context, out: outcome(() => ours(context)) }).toEqual({ context, out: expected });
+    if ('text' in expected) texts++;
+  }
+  return texts;
+}
+
+const ROOT = join(__dirname, '..', '..');
+const FORMATS: Format[] = ['ps1', 'cmd', 'runbook'];
+
+describe('compileTemplate renders the project templates as Handlebars does', () => {
+  const inventories = [
+    join(ROOT, 'examples', 'inventory.yaml'),
+    join(ROOT, 'test', 'fixtures', 'store.yaml'),
+    join(ROOT, 'test', 'fixtures', 'custom-names.yaml'),
+  ].flatMap((f) => parseInventory(readFileSync(f), f).clusters);
+  const synthetic = Array.from({ length: 40 }, (_, i) => syntheticCluster(i));
+  // Every hostile value in every text field, and formats in every combination: values the
+  // inventory would refuse too, so that the helpers' refusals are compared as well.
+  const base = inventories[0];
+  const hostile = Object.values(HOSTILE)
+    .flat()
+    .flatMap((value, i): ClusterConfig[] => [
+      { ...base, name: value },
+      { ...base, resourceName: value, formats: i % 2 ? ['ps1', 'runbook'] : ['runbook'] },
+      { ...base, serviceName: value, logFolder: value },
+      { ...base, restoreKey: value, nodes: [value, 'B'] },
+    ]);
+
+  test.each(FORMATS)('%s', (format) => {
+    const contexts = [...inventories, ...synthetic, ...hostile].map((c) =>
+      templateContext(c, 'f'.repeat(64)),
+    );
+    const texts = agree(templateSource(format), contexts, TEMPLATE_HELPERS);
+    // Most contexts render; the rest are refused by a helper in both.
+    expect(texts).toBeGreaterThan(inventories.length + synthetic.length);
+  });
+});
+
+describe('compileTemplate has the semantics of Handlebars strict mode', () => {
+  const helpers: Record<string, Helper> = {
+    up: (s) => String(s).toUpperCase(),
+    eq: (a, b) => a === b,
+    join: (a, b, c) => `${String(a)}-${String(b)}-${String(c)}`,
+  };
+  const contexts: object[] = [
+    {
+      name: 'x',
+      list: ['a', 'b', 'c'],
+      map: { k1: 1, k2: 0 },
+      flag: true,
+      n: 0,
+      deep: { a: { b: 'c' } },
+    },
+    { name: '', list: [], map: {}, flag: false, n: 1, deep: { a: {} } },
+    { name: null, list: [0, '', null], map: { only: [] }, flag: 'no', n: NaN, deep: {} },
+    { list: [{ name: 'inner' }, { other: 1 }], map: { a: { name: 'm' } }, deep: { a: { b: 0 } } },
+    {},
+  ];
+  test.each([
+    ['text, values and a missing value', 'a {{name}} b\n'],
+    ['nested paths', '{{deep.a.b}}'],
+    ['this and @root', '{{#each list}}[{{this}}|{{@root.name}}]{{/each}}'],
+    [
+      // Separated: Handlebars adds adjacent values that are not strings as numbers (0 + true),
+      // a quirk the project templates never meet (the test above would show it).
+      'each over a list with its data',
+      '{{#each list}}{{@index}},{{@key}},{{@first}},{{@last}}:{{this}};{{/each}}',
+    ],
+    [
+      'each over a mapping',
+      '{{#each map}}{{@key}}={{this}}@{{@index}}{{#if @last}}.{{/if}} {{/each}}',
+    ],
+    ['each with else', '{{#each list}}x{{else}}empty{{/each}}'],
+    [
+      '../ inside each, and inside if inside each',
+      '{{#each list}}{{../name}}{{#if ../flag}}{{../name}}{{/if}}{{/each}}',
+    ],
+    ['nested each and ../../', '{{#each map}}{{#each ../list}}{{../../name}}{{/each}}{{/each}}'],
+    [
+      'if and else on every kind of value',
+      '{{#if flag}}T{{else}}F{{/if}}{{#if n}}N{{/if}}{{#if list}}L{{/if}}{{#if map}}M{{/if}}',
+    ],
+    ['unless', '{{#unless flag}}U{{else}}u{{/unless}}'],
+    [
+      'helpers with paths, literals and sub-expressions',
+      '{{up name}} {{join "a" 1 true}} {{#if (eq name "x")}}yes{{/if}}',
+    ],
+    ['a helper given a missing value', '{{up missing}}'],
+    ['a missing block value', '{{#if missing}}a{{/if}}{{#each missing}}b{{/each}}'],
+    ['a missing part of a path', '{{#if deep.none.b}}a{{/if}}'],
+    [
+      'standalone block lines',
+      'a\n{{#each list}}\n  - {{this}}\n{{/each}}\nb\n{{#if flag}}\nT\n{{else}}\nF\n{{/if}}\n',
+    ],
+    ['CRLF standalone lines', 'a\r\n  {{#if flag}}\r\nT\r\n  {{/if}}\r\nb\r\n'],
+    ['whitespace control', 'a  {{~name~}}  b {{#if flag~}} c {{~/if}}'],
+    ['comments', 'a {{! one }} b\n{{!-- two --}}\nc'],
+  ])('%s', (_, source) => {
+    agree(source, contexts, helpers);
+  });
+
+  test.each([
+    ['a partial', '{{> other}}'],
+    ['an unknown helper', '{{shout name}}'],
+    ['an unknown block helper', '{{#with deep}}{{a}}{{/with}}'],
+    ['hash arguments', '{{up name case="x"}}'],
+    ['block parameters', '{{#each list as |item|}}{{item}}{{/each}}'],
+  ])('refuses %s when compiling', (_, source) => {
+    expect(() => compileTemplate(source, helpers)).toThrow(/outside the Handlebars subset/);
+  });
+});
