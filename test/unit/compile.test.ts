@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Handlebars from 'handlebars';
 import { HOSTILE } from '../fixtures/hostile';
 import { parseInventory } from '../../src/inventory/load';
 import type { Format } from '../../src/inventory/presets';
 import type { ClusterConfig } from '../../src/inventory/types';
-import { compileTemplate, type Helper } from '../../src/render/compile';
+import { compileTemplate, handlebarsTemplate, type Helper } from '../../src/render/compile';
 import { TEMPLATE_HELPERS, templateContext, templateSource } from '../../src/render/engine';
 
 const { syntheticCluster } = require('../../bench/synthetic.js') as {
@@ -17,20 +16,6 @@ const { syntheticCluster } = require('../../bench/synthetic.js') as {
  * options the project used it with, is the reference it must agree with: the same text, or an
  * error from both.
  */
-function handlebarsReference(source: string, helpers: Record<string, Helper>) {
-  const hb = Handlebars.create();
-  // Handlebars passes its options object last; the helpers take only their own arguments.
-  for (const [name, fn] of Object.entries(helpers)) {
-    hb.registerHelper(name, (...args: unknown[]) => fn(...args.slice(0, -1)));
-  }
-  return hb.compile(source, {
-    strict: true,
-    noEscape: true,
-    knownHelpers: Object.fromEntries(Object.keys(helpers).map((h) => [h, true])),
-    knownHelpersOnly: true,
-  });
-}
-
 type Outcome = { text: string } | { error: true };
 
 function outcome(render: () => string): Outcome {
@@ -43,7 +28,7 @@ function outcome(render: () => string): Outcome {
 
 function agree(source: string, contexts: object[], helpers: Record<string, Helper> = {}): number {
   const ours = compileTemplate(source, helpers);
-  const theirs = handlebarsReference(source, helpers);
+  const theirs = handlebarsTemplate(source, helpers);
   let texts = 0;
   for (const context of contexts) {
     const expected = outcome(() => theirs(context));
