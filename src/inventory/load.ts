@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import type { z } from 'zod';
 import { InventoryError, IoError, formatPath, type Diagnostic } from '../errors';
 import { readPlainYaml } from './plain-yaml';
@@ -50,10 +50,22 @@ export function parsePlainInventory(bytes: Buffer, file: string): Inventory | un
 /** parseInventory with `yaml` and without the locator (a worker thread sends these back). */
 export function parseInventoryParts(bytes: Buffer, file: string): InventoryParts {
   const { sha256, text } = inventoryText(bytes);
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const { doc, lineCounter } = parseYaml(text);
   const clusters = checkDocument(doc, lineCounter, makeLocator(doc, lineCounter), file);
   return { file, sha256, clusters, text };
+}
+
+/** `yaml`'s document of a text, with its line counter for locations. */
+function parseYaml(text: string): { doc: Document; lineCounter: LineCounter } {
+  // Loaded when first needed: reading a plain inventory does not need it (25 ms of start-up).
+  const { LineCounter, parseDocument } = yamlModule();
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  return { doc, lineCounter };
+}
+
+function yamlModule(): typeof import('yaml') {
+  return require('yaml') as typeof import('yaml');
 }
 
 function inventoryText(bytes: Buffer): { sha256: string; text: string } {
@@ -83,8 +95,7 @@ function lazyLocator(text: string): Locator {
   let locate: Locator | undefined;
   return (path, opts) => {
     if (!locate) {
-      const lineCounter = new LineCounter();
-      const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+      const { doc, lineCounter } = parseYaml(text);
       locate = makeLocator(doc, lineCounter);
     }
     return locate(path, opts);
@@ -417,6 +428,7 @@ function makeLocator(doc: Document, lc: LineCounter): Locator {
 
 function keyNode(doc: Document, path: Path): Node | undefined {
   const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  const { isMap, isScalar } = yamlModule();
   if (!isMap(parent)) return undefined;
   const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1]);
   return pair && isScalar(pair.key) ? pair.key : undefined;
