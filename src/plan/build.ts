@@ -322,16 +322,19 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     retained += bytes.length;
     kept.set(file, Buffer.from(bytes));
   };
+  const assembler = new PlanAssembler(inv, state, opts, jobs, refused);
   try {
     for (const job of jobs) {
-      results.push(renderCluster(job, env, keep));
+      const result = renderCluster(job, env, keep);
+      results.push(result);
+      assembler.add(result, (f) => kept.get(f));
       opts.onProgress?.(results.length, jobs.length);
     }
   } catch (err) {
     discardStaged(results);
     throw err;
   }
-  return finishPlan(inv, state, opts, jobs, refused, results, (f) => kept.get(f));
+  return assembler.finish();
 }
 
 /** Removes the temporary files and folders a plan staged (a plan that is not written). */
@@ -346,7 +349,7 @@ export function discardStaged(results: Pick<ClusterResult, 'files' | 'madeDirs'>
   }
 }
 
-// Made outside finishPlan's loop on purpose: a closure over a file's bytes created in the loop's
+// Made outside PlanAssembler.add's loop on purpose: a closure over a file's bytes created in the loop's
 // scope would make V8 keep every file's bytes alive through the other closures there too.
 function renderer(format: Format, context: () => TemplateContext): () => Buffer {
   return () => encodeOutput(format, renderText(format, context()));
@@ -360,89 +363,111 @@ function contextOf(cluster: ClusterConfig, inventorySha256: string): () => Templ
   return () => templateContext(cluster, inventorySha256);
 }
 
-/** Assembles the plan from the rendered clusters: summary, manifest and orphans. */
-export function finishPlan(
-  inv: Inventory,
-  state: OutState,
-  opts: PlanOptions,
-  jobs: ClusterJob[],
-  refused: Diagnostic[][],
-  results: ClusterResult[],
-  keptBytes: (file: FileRecord) => Buffer | undefined = () => undefined,
-): Plan {
-  const summary: Record<FileStatus, number> = { create: 0, update: 0, unchanged: 0, conflict: 0 };
-  const checkProblems: string[] = [];
-  const oldFiles = state.manifest?.files ?? {};
-  const manifestFiles: Manifest['files'] = { ...oldFiles };
-  const madeDirs: string[] = [];
-  const clusters = jobs.map((job, i): ClusterPlan => {
-    const result = results[i];
-    const c = job.cluster;
-    checkProblems.push(...result.problems);
-    madeDirs.push(...result.madeDirs);
-    const context = contextOf(c, inv.sha256);
+/**
+ * Assembles the plan from the rendered clusters: each cluster's part as its result comes in (in
+ * any order; worker threads answer while others still render), then summary, manifest and
+ * orphans.
+ */
+export class PlanAssembler {
+  private readonly clusters: ClusterPlan[] = [];
+  private readonly problems: string[][] = [];
+  private readonly madeDirs: string[][] = [];
+
+  constructor(
+    private readonly inv: Inventory,
+    private readonly state: OutState,
+    private readonly opts: PlanOptions,
+    private readonly jobs: ClusterJob[],
+    private readonly refused: Diagnostic[][],
+  ) {}
+
+  /** Adds one cluster's result; `keptBytes` gives the bytes kept of a file, if any. */
+  add(
+    result: ClusterResult,
+    keptBytes: (file: FileRecord) => Buffer | undefined = () => undefined,
+  ) {
+    const i = result.index;
+    const c = this.jobs[i].cluster;
+    const context = contextOf(c, this.inv.sha256);
     const files = result.files.map((record): PlannedFile => {
-      summary[record.status]++;
-      manifestFiles[record.path] = {
-        sha256: record.sha256,
-        cluster: c.name,
-        format: record.format,
-        inventorySha256: inv.sha256,
-      };
       const bytes = keptBytes(record);
-      return { ...record, content: bytes ? constant(bytes) : renderer(record.format, context) };
+      // The record becomes the planned file (no copy: 30,000 of them in a large plan).
+      return Object.assign(record, {
+        content: bytes ? constant(bytes) : renderer(record.format, context),
+      });
     });
-    return {
+    this.clusters[i] = {
       name: c.name,
       preset: c.preset,
       nodes: c.nodes,
       steps: clusterSteps(c),
       files,
-      refused: refused[i],
+      refused: this.refused[i],
     };
-  });
+    this.problems[i] = result.problems;
+    this.madeDirs[i] = result.madeDirs;
+  }
 
-  // Files an earlier run wrote that this one no longer produces: their cluster left the
-  // inventory, or the cluster no longer gets that format (removed, or refused for .cmd). They stay
-  // on disk and in the manifest (nothing is deleted), and the plan names them so nobody runs a
-  // stale script by mistake.
-  const known = new Set(inv.clusters.map((c) => c.name.toUpperCase()));
-  const selectedNames = new Set(jobs.map((j) => j.cluster.name.toUpperCase()));
-  const produced = new Set(clusters.flatMap((c) => c.files.map((f) => f.path)));
-  const orphans = Object.entries(oldFiles)
-    .filter(([path, f]) => {
-      const cluster = f.cluster.toUpperCase();
-      if (!known.has(cluster)) return true;
-      const inScope =
-        selectedNames.has(cluster) && (!opts.formats || opts.formats.includes(f.format));
-      return inScope && !produced.has(path);
-    })
-    .map(([p]) => p)
-    .sort();
-  const manifest: Manifest = {
-    tool: 'clusrestore',
-    version: TOOL_VERSION,
-    inventorySha256: inv.sha256,
-    files: Object.fromEntries(
-      Object.entries(manifestFiles).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    ),
-  };
-  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
-  const manifestStatus: FileStatus = !state.manifestBytes
-    ? 'create'
-    : state.manifestBytes.equals(manifestBytes)
-      ? 'unchanged'
-      : 'update';
-  return {
-    outDir: opts.outDir,
-    inventory: { file: inv.file, sha256: inv.sha256 },
-    clusters,
-    orphans,
-    manifest: { status: manifestStatus, bytes: manifestBytes },
-    checkProblems,
-    summary,
-    madeDirs,
-  };
+  finish(): Plan {
+    const { inv, state, opts, jobs } = this;
+    const clusters = this.clusters;
+    const summary: Record<FileStatus, number> = { create: 0, update: 0, unchanged: 0, conflict: 0 };
+    const oldFiles = state.manifest?.files ?? {};
+    const manifestFiles: Manifest['files'] = { ...oldFiles };
+    for (const c of clusters) {
+      for (const file of c.files) {
+        summary[file.status]++;
+        manifestFiles[file.path] = {
+          sha256: file.sha256,
+          cluster: c.name,
+          format: file.format,
+          inventorySha256: inv.sha256,
+        };
+      }
+    }
+
+    // Files an earlier run wrote that this one no longer produces: their cluster left the
+    // inventory, or the cluster no longer gets that format (removed, or refused for .cmd). They
+    // stay on disk and in the manifest (nothing is deleted), and the plan names them so nobody
+    // runs a stale script by mistake.
+    const known = new Set(inv.clusters.map((c) => c.name.toUpperCase()));
+    const selectedNames = new Set(jobs.map((j) => j.cluster.name.toUpperCase()));
+    const produced = new Set(clusters.flatMap((c) => c.files.map((f) => f.path)));
+    const orphans = Object.entries(oldFiles)
+      .filter(([path, f]) => {
+        const cluster = f.cluster.toUpperCase();
+        if (!known.has(cluster)) return true;
+        const inScope =
+          selectedNames.has(cluster) && (!opts.formats || opts.formats.includes(f.format));
+        return inScope && !produced.has(path);
+      })
+      .map(([p]) => p)
+      .sort();
+    const manifest: Manifest = {
+      tool: 'clusrestore',
+      version: TOOL_VERSION,
+      inventorySha256: inv.sha256,
+      files: Object.fromEntries(
+        Object.entries(manifestFiles).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      ),
+    };
+    const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
+    const manifestStatus: FileStatus = !state.manifestBytes
+      ? 'create'
+      : state.manifestBytes.equals(manifestBytes)
+        ? 'unchanged'
+        : 'update';
+    return {
+      outDir: opts.outDir,
+      inventory: { file: inv.file, sha256: inv.sha256 },
+      clusters,
+      orphans,
+      manifest: { status: manifestStatus, bytes: manifestBytes },
+      checkProblems: this.problems.flat(),
+      summary,
+      madeDirs: this.madeDirs.flat(),
+    };
+  }
 }
 
 function selectClusters(inv: Inventory, names: string[] | undefined): ClusterConfig[] {

@@ -8,7 +8,7 @@ import { packageRoot } from '../version';
 import {
   buildPlan,
   discardStaged,
-  finishPlan,
+  PlanAssembler,
   planJobs,
   runSettings,
   type ClusterJob,
@@ -101,24 +101,30 @@ export async function buildPlanAsync(
   }
   const settings = runSettings(inv, opts);
   const used = pool ?? new WorkerPool(threads);
-  let results: ClusterResult[];
+  const assembler = new PlanAssembler(inv, state, opts, jobs, refused);
   try {
-    results = await runBatches(used, batches, settings, (done) =>
-      opts.onProgress?.(Math.min(done * BATCH, jobs.length), jobs.length),
-    );
+    // Each cluster's part of the plan is assembled as its batch comes back, while the workers
+    // render the rest.
+    await runBatches(used, batches, settings, (batch, done) => {
+      for (const result of batch) assembler.add(result);
+      opts.onProgress?.(Math.min(done * BATCH, jobs.length), jobs.length);
+    });
   } finally {
-    // Before the plan is assembled: the workers' heaps go back first.
+    // Before the plan is finished: the workers' heaps go back first.
     await used.close();
   }
-  return finishPlan(inv, state, opts, jobs, refused, results);
+  return assembler.finish();
 }
 
-/** Sends the batches to the pool's workers; resolves with every cluster's result in plan order. */
+/**
+ * Sends the batches to the pool's workers, giving each batch's results to `onBatch` as they come
+ * back; resolves with every cluster's result in plan order.
+ */
 function runBatches(
   pool: WorkerPool,
   batches: WorkerBatch[],
   settings: RunSettings,
-  onBatch: (done: number) => void,
+  onBatch: (results: ClusterResult[], done: number) => void,
 ): Promise<ClusterResult[]> {
   const results: ClusterResult[] = [];
   let next = 0;
@@ -150,7 +156,7 @@ function runBatches(
         else {
           for (const r of reply.results) results[r.index] = r;
           done++;
-          onBatch(done);
+          onBatch(reply.results, done);
         }
         post();
         finish();
