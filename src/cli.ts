@@ -31,8 +31,17 @@ const io: Io = {
     const write = async (c: string) => {
       if (!process.stdout.write(c)) await once(process.stdout, 'drain');
     };
-    for (const c of chunks) await write(c);
-    await write('\n');
+    // Pieces are gathered into writes of some 64 KB: one write per cluster would be 10,000
+    // system calls for a large plan.
+    let pending = '';
+    for (const c of chunks) {
+      pending += c;
+      if (pending.length >= 65536) {
+        await write(pending);
+        pending = '';
+      }
+    }
+    await write(pending + '\n');
   },
   err: (s) => process.stderr.write(s + '\n'),
 };
