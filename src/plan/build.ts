@@ -349,8 +349,8 @@ export function discardStaged(results: Pick<ClusterResult, 'files' | 'madeDirs'>
   }
 }
 
-// Made outside PlanAssembler.add's loop on purpose: a closure over a file's bytes created in the loop's
-// scope would make V8 keep every file's bytes alive through the other closures there too.
+// Made outside PlanAssembler.add's loop on purpose: a closure over a file's bytes created in the
+// loop's scope would make V8 keep every file's bytes alive through the other closures there too.
 function renderer(format: Format, context: () => TemplateContext): () => Buffer {
   return () => encodeOutput(format, renderText(format, context()));
 }
