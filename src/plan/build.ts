@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { createTwoFilesPatch } from 'diff';
 import { IoError, UsageError, formatPath, type Diagnostic } from '../errors';
 import type { Format } from '../inventory/presets';
 import { cmdProblem, type CmdField } from '../inventory/rules';
@@ -512,6 +511,8 @@ function unifiedDiff(path: string, before: Buffer, after: Buffer, format: Format
       .toString(format === 'cmd' ? 'latin1' : 'utf8')
       .replace(/^\uFEFF/, '')
       .replace(/\r\n/g, '\n');
+  // Loaded here: most runs show no diff.
+  const { createTwoFilesPatch } = require('diff') as typeof import('diff');
   return createTwoFilesPatch(
     `a/${path}`,
     `b/${path}`,
