@@ -157,12 +157,22 @@ class Reader {
   }
 }
 
+/** YAML ends an implicit key at 1,024 characters; `yaml` reports longer ones. */
+const MAX_KEY = 1000;
+
 /**
  * A key new to `map`. Duplicates are left to `yaml`, which reports them with their place; keys
- * that are not strings in the core schema (null, booleans) and `__proto__` are left to it too.
+ * that are not strings in the core schema (null, booleans), `__proto__` and overlong keys are
+ * left to it too.
  */
 function plainKey(key: string, map: Record<string, unknown>): string {
-  if (Object.hasOwn(map, key) || NULLS.has(key) || BOOLEANS.has(key) || key === '__proto__') {
+  if (
+    Object.hasOwn(map, key) ||
+    NULLS.has(key) ||
+    BOOLEANS.has(key) ||
+    key === '__proto__' ||
+    key.length > MAX_KEY
+  ) {
     notPlain();
   }
   return key;

@@ -122,7 +122,19 @@ const SCALARS = [
 
 const NAMES = ['version', 'clusters', 'name', 'nodes', 'timeouts', 'recoverySec', 'a', 'B_1'];
 
-const KEYS = ['null', 'true', 'on', '__proto__', 'hasOwnProperty', 'x-y', '1a', "'q'", '<<', '? k'];
+const KEYS = [
+  'null',
+  'true',
+  'on',
+  '__proto__',
+  'hasOwnProperty',
+  'x-y',
+  '1a',
+  "'q'",
+  '<<',
+  '? k',
+  'k'.repeat(1100),
+];
 
 type Node = { scalar: string } | { list: Node[] } | { map: [string, Node][] };
 
@@ -301,6 +313,7 @@ describe('readPlainYaml', () => {
     ['a flow list over two lines', 'a: [b,\n  c]\n'],
     ['an escape in double quotes', 'a: "b\\tc"\n'],
     ['a null written as ~', 'a: ~\n'],
+    ['a key longer than YAML allows', `${'k'.repeat(1100)}: 1\n`],
   ])('leaves %s to yaml', (_, text) => {
     expect(readPlainYaml(text)).toBeUndefined();
   });
