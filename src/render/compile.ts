@@ -12,11 +12,37 @@ export type Render = (context: object) => string;
  * `@` data of the innermost #each.
  */
 interface Frame {
-  /** depths[0] is the context; depths[n] what `n` levels of `../` name. */
+  /** What names without `../` are read from. */
+  context: unknown;
+  /** Handlebars' depths: depths[n] is what `n` levels of `../` name. */
   depths: unknown[];
   data: Data;
 }
 
+/** What Handlebars runs a block's branch on when the context is null or undefined. */
+const NULL_CONTEXT = Object.seal({});
+
+/**
+ * The frame of a program run on `context`, as Handlebars' wrapProgram makes it: `../` counts
+ * only the blocks that changed the context, compared loosely as Handlebars does (an item 0
+ * under a context [] does not count).
+ */
+function enter(frame: Frame, context: unknown, data: Data = frame.data): Frame {
+  const [top] = frame.depths;
+  const changed = context != top && !(context === NULL_CONTEXT && top === null);
+  if (!changed && context === frame.context && data === frame.data) return frame;
+  return { context, depths: changed ? [context, ...frame.depths] : frame.depths, data };
+}
+
+/**
+ * The frame of an #if, #unless or {{else}} branch: Handlebars runs it as a program on the same
+ * context (`options.fn(this)`), or on an empty object when the context is null or undefined.
+ */
+function branch(frame: Frame): Frame {
+  return enter(frame, frame.context ?? NULL_CONTEXT);
+}
+
+/** The `@` data of the innermost #each (and `@root`). */
 interface Data {
   root: unknown;
   index?: number;
@@ -41,7 +67,7 @@ export function compileTemplate(source: string, helpers: Record<string, Helper>)
   // Loaded here: a main thread whose workers render never needs it.
   const { parse } = require('handlebars') as typeof import('handlebars');
   const program = compileProgram(parse(source).body, helpers);
-  return (context) => program({ depths: [context], data: { root: context } });
+  return (context) => program({ context, depths: [context], data: { root: context } });
 }
 
 /**
@@ -117,23 +143,19 @@ function compileBlock(block: hbs.AST.BlockStatement, helpers: Record<string, Hel
   const inverse = block.inverse ? compileProgram(block.inverse.body, helpers) : () => '';
   switch (name) {
     case 'if':
-      return (frame) => (isEmpty(param(frame)) ? inverse(frame) : fn(frame));
+      return (frame) => (isEmpty(param(frame)) ? inverse(branch(frame)) : fn(branch(frame)));
     case 'unless':
-      return (frame) => (isEmpty(param(frame)) ? fn(frame) : inverse(frame));
+      return (frame) => (isEmpty(param(frame)) ? fn(branch(frame)) : inverse(branch(frame)));
     case 'each':
       return (frame) => {
         const list = param(frame);
-        if (list === null || typeof list !== 'object') return inverse(frame);
+        if (list === null || typeof list !== 'object') return inverse(branch(frame));
         const keys: (string | number)[] = Array.isArray(list)
           ? list.map((_, i) => i)
           : Object.keys(list);
-        if (keys.length === 0) return inverse(frame);
+        if (keys.length === 0) return inverse(branch(frame));
         let out = '';
         keys.forEach((key, index) => {
-          const item = (list as Record<string | number, unknown>)[key];
-          // As Handlebars: `../` counts only the blocks that changed the context, compared
-          // loosely as Handlebars does (an item 0 under a context [] does not count).
-          const depths = item != frame.depths[0] ? [item, ...frame.depths] : frame.depths;
           const data: Data = {
             root: frame.data.root,
             index,
@@ -141,7 +163,7 @@ function compileBlock(block: hbs.AST.BlockStatement, helpers: Record<string, Hel
             first: index === 0,
             last: index === keys.length - 1,
           };
-          out += fn({ depths, data });
+          out += fn(enter(frame, (list as Record<string | number, unknown>)[key], data));
         });
         return out;
       };
@@ -196,28 +218,29 @@ function compileCall(
 }
 
 /**
- * A path's value. Handlebars' strict mode: every name on the way must exist; the last one too
- * for a value printed on its own (`terminal`), not for a helper's argument or a block's.
- * Only own properties are read, as Handlebars' prototype-access rules do.
+ * A path's value, read as Handlebars' strict mode reads it: reading a name of nothing (null or
+ * undefined) fails, and a value printed on its own (`terminal`) must exist, not only be undefined;
+ * a helper's or a block's argument may end in a missing name. Only own properties are read, as
+ * Handlebars' prototype-access rules do.
  */
 function compilePath(path: hbs.AST.PathExpression, terminal: boolean): Value {
   const names = path.parts;
   const depth = path.depth;
   const fromData = path.data;
   if (fromData && depth > 0) unsupported(path, 'data of an outer block (@../)');
+  const where = `${path.loc.start.line}:${path.loc.start.column}`;
   return (frame) => {
-    let value: unknown = fromData ? frame.data : frame.depths[depth];
+    let value: unknown = fromData ? frame.data : depth === 0 ? frame.context : frame.depths[depth];
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
-      if ((terminal || i < names.length - 1) && !has(value, name)) {
-        throw new Error(
-          `"${name}" not defined in ${String(value)} - ${path.loc.start.line}:${path.loc.start.column}`,
-        );
+      if (
+        value === null ||
+        value === undefined ||
+        (terminal && i === names.length - 1 && !has(value, name))
+      ) {
+        throw new Error(`"${name}" not defined in ${String(value)} - ${where}`);
       }
-      value =
-        value !== null && value !== undefined && Object.hasOwn(value as object, name)
-          ? (value as Record<string, unknown>)[name]
-          : undefined;
+      value = Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined;
     }
     return value;
   };
