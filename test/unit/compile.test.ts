@@ -144,14 +144,13 @@ describe('compileTemplate has the semantics of Handlebars strict mode', () => {
     expect(() => compileTemplate(source, helpers)).toThrow(/outside the Handlebars subset/);
   });
 
-  test('the same as Handlebars for random templates of the subset', () => {
-    const paths = ['name', 'list', 'map', 'n', 'flag', 'deep.a', 'deep.a.b', 'this', 'missing'];
-    const scoped = ['../name', '../list', '../../name', '@index', '@key', '@first', '@last'];
-    const path = fc.constantFrom(...paths, ...scoped, '@root.name', '@root.list');
-    // Text between tags is never empty: Handlebars adds adjacent values that are not strings as
-    // numbers (see above), a quirk compile.ts does not copy.
-    const text = fc.constantFrom('x', ' ', '\n', '  \n', '\r\n', ' - ', '\n  ');
-    const template: fc.Arbitrary<string> = fc.letrec<{ body: string; item: string }>((tie) => ({
+  const paths = ['name', 'list', 'map', 'n', 'flag', 'deep.a', 'deep.a.b', 'this', 'missing'];
+  const scoped = ['../name', '../list', '../../name', '@index', '@key', '@first', '@last'];
+  const path = fc.constantFrom(...paths, ...scoped, '@root.name', '@root.list');
+
+  /** Templates of the subset with `text` between tags. */
+  const templates = (text: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+    fc.letrec<{ body: string; item: string }>((tie) => ({
       body: fc
         .array(fc.tuple(text, tie('item')), { maxLength: 4 })
         .map((items) => items.map(([t, i]) => t + i).join('') + 'x'),
@@ -168,13 +167,36 @@ describe('compileTemplate has the semantics of Handlebars strict mode', () => {
           ),
       ),
     })).body;
+
+  // Text between tags is never empty, nor whitespace when tags may strip it: Handlebars adds
+  // adjacent values that are not strings as numbers (see above), a quirk compile.ts does not copy.
+  test('the same as Handlebars for random templates of the subset', () => {
+    const text = fc.constantFrom('x', ' ', '\n', '  \n', '\r\n', ' - ', '\n  ');
     let texts = 0;
     fc.assert(
-      fc.property(template, (source) => {
+      fc.property(templates(text), (source) => {
         texts += agree(source, contexts, helpers);
       }),
       { numRuns: 1500, seed: 1024 },
     );
     expect(texts).toBeGreaterThan(1500);
+  });
+
+  test('the same as Handlebars for random templates whose tags strip whitespace ({{~x~}})', () => {
+    const text = fc.constantFrom(' x ', '\n x \n', 'x\r\n', ' - x', '\n  x');
+    const strip = (source: string, flags: boolean[]) => {
+      let n = 0;
+      return source.replace(/\{\{|\}\}/g, (tag) =>
+        flags[n++ % flags.length] ? (tag === '{{' ? '{{~' : '~}}') : tag,
+      );
+    };
+    let texts = 0;
+    fc.assert(
+      fc.property(templates(text), fc.array(fc.boolean(), { minLength: 1 }), (source, flags) => {
+        texts += agree(strip(source, flags), contexts, helpers);
+      }),
+      { numRuns: 1000, seed: 2048 },
+    );
+    expect(texts).toBeGreaterThan(1000);
   });
 });
