@@ -64,7 +64,8 @@ export function readPlainYaml(text: string): unknown {
     const value = reader.block(0);
     return reader.at === lines.length ? value : undefined;
   } catch (err) {
-    if (err === NOT_PLAIN) return undefined;
+    // Nesting deeper than the stack: `yaml` says what it makes of that.
+    if (err === NOT_PLAIN || err instanceof RangeError) return undefined;
     throw err;
   }
 }

@@ -318,6 +318,12 @@ describe('readPlainYaml', () => {
     expect(readPlainYaml(text)).toBeUndefined();
   });
 
+  test('leaves nesting deeper than its stack to yaml instead of failing', () => {
+    const deep = Array.from({ length: 6000 }, (_, k) => `${' '.repeat(k)}a:`).join('\n');
+    expect(() => readPlainYaml(deep)).not.toThrow();
+    expect(readPlainYaml(deep)).toBeUndefined();
+  });
+
   test('reads the shapes an inventory is written in', () => {
     expect(
       readPlainYaml(
