@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ClusrestoreError, InventoryError, formatDiagnostic } from './errors';
+import { ClusrestoreError, InterruptedError, InventoryError, formatDiagnostic } from './errors';
 import { CLI_EXIT_CODES } from './exit-codes';
 import { FORMATS, type Format } from './inventory/presets';
 import type { Plan } from './plan/build';
@@ -46,6 +46,26 @@ const io: Io = {
   err: (s) => process.stderr.write(s + '\n'),
 };
 
+/**
+ * SIGINT and SIGTERM abort the plan being built (its staged files are removed, and it fails with
+ * InterruptedError) instead of ending the process at once. `release` gives the signals back
+ * their default, after handling one that came while this thread was busy.
+ */
+function interruptOnSignals(): { signal: AbortSignal; release: () => Promise<void> } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => controller.abort(name);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    release: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
 /** Runs one command, mapping named errors to their exit codes; stack traces only with --debug. */
 async function run(
   debug: boolean,
@@ -55,6 +75,12 @@ async function run(
   try {
     process.exitCode = await body();
   } catch (err) {
+    if (err instanceof InterruptedError) {
+      // Nothing was written and what was staged is gone: end by the same signal, as if unhandled.
+      io.err(`clusrestore: ${err.message}`);
+      process.kill(process.pid, err.signal);
+      return;
+    }
     if (err instanceof ClusrestoreError) {
       if (json) io.out(JSON.stringify(errorJson(err), null, 2));
       io.err(`clusrestore: ${err.message}`);
@@ -181,16 +207,29 @@ async function main(): Promise<void> {
           const { applyPlan, discardPlan } = await import('./write.js');
           const view = await import('./plan/view.js');
           const progress = progressReporter(!argv.json);
-          const { plan } = await planGeneration(argv.inventory ?? bundledInventory(), {
-            outDir: argv.out,
-            clusters: argv.cluster,
-            formats: argv.format as Format[] | undefined,
-            force: argv.force,
-            diffs: argv.dryRun,
-            stage: !argv.dryRun,
-            jobs: argv.jobs,
-            onProgress: progress.phase('rendering clusters'),
-          });
+          // A real run stages files while it plans: a signal then takes them back first.
+          const interrupt = argv.dryRun ? undefined : interruptOnSignals();
+          let planned: Awaited<ReturnType<typeof planGeneration>>;
+          try {
+            planned = await planGeneration(argv.inventory ?? bundledInventory(), {
+              outDir: argv.out,
+              clusters: argv.cluster,
+              formats: argv.format as Format[] | undefined,
+              force: argv.force,
+              diffs: argv.dryRun,
+              stage: !argv.dryRun,
+              jobs: argv.jobs,
+              signal: interrupt?.signal,
+              onProgress: progress.phase('rendering clusters'),
+            });
+          } finally {
+            await interrupt?.release();
+          }
+          const { plan } = planned;
+          if (interrupt?.signal.aborted) {
+            discardPlan(plan);
+            throw new InterruptedError(interrupt.signal.reason as NodeJS.Signals);
+          }
           progress.stop();
           const refused = printRefusals(plan);
           if (argv.dryRun) {

@@ -101,6 +101,18 @@ export class PwshMissingError extends ClusrestoreError {
   }
 }
 
+/**
+ * A run stopped by a signal (PlanOptions.signal) before it wrote anything: what it had staged is
+ * removed. Not a ClusrestoreError: the CLI has no exit code for it, it ends by the same signal.
+ */
+export class InterruptedError extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(
+      `interrupted by ${signal}: nothing was written, and the files staged so far were removed`,
+    );
+  }
+}
+
 /** An error as a worker thread sends it (structured clone keeps no class). */
 export interface ThreadError {
   name: string;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { IoError, UsageError, formatPath, type Diagnostic } from '../errors';
+import { InterruptedError, IoError, UsageError, formatPath, type Diagnostic } from '../errors';
 import type { Format } from '../inventory/presets';
 import { cmdProblem, type CmdField } from '../inventory/rules';
 import type { ClusterConfig, Inventory, SettingName } from '../inventory/types';
@@ -101,6 +101,11 @@ export interface PlanOptions {
   stage?: boolean;
   /** Worker threads (buildPlanAsync): 1 renders in this thread; default one per core for large fleets. */
   jobs?: number;
+  /**
+   * Aborted (with the signal's name as reason) to stop planning: no more clusters are sent to
+   * render, what was staged is removed, and the plan fails with InterruptedError.
+   */
+  signal?: AbortSignal;
   /** Called after each cluster is rendered. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -329,6 +334,8 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
       assembler.add(result, (f) => kept.get(f));
       opts.onProgress?.(results.length, jobs.length);
     }
+    // Rendering in this thread cannot be interrupted; what it staged is taken back here.
+    if (opts.signal?.aborted) throw new InterruptedError(opts.signal.reason as NodeJS.Signals);
   } catch (err) {
     discardStaged(results);
     throw err;

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { errorFromThread, type ThreadError } from '../errors';
+import { InterruptedError, errorFromThread, type ThreadError } from '../errors';
 import type { Inventory } from '../inventory/types';
 import { outputFileNames } from '../render/engine';
 import { packageRoot } from '../version';
@@ -105,7 +105,7 @@ export async function buildPlanAsync(
   try {
     // Each cluster's part of the plan is assembled as its batch comes back, while the workers
     // render the rest.
-    await runBatches(used, batches, settings, (batch, done) => {
+    await runBatches(used, batches, settings, opts.signal, (batch, done) => {
       for (const result of batch) assembler.add(result);
       opts.onProgress?.(Math.min(done * BATCH, jobs.length), jobs.length);
     });
@@ -124,6 +124,7 @@ function runBatches(
   pool: WorkerPool,
   batches: WorkerBatch[],
   settings: RunSettings,
+  signal: AbortSignal | undefined,
   onBatch: (results: ClusterResult[], done: number) => void,
 ): Promise<ClusterResult[]> {
   const results: ClusterResult[] = [];
@@ -132,14 +133,24 @@ function runBatches(
   let inFlight = 0;
   let failure: Error | undefined;
   return new Promise<ClusterResult[]>((resolve, reject) => {
+    let settled = false;
     const finish = () => {
-      if (inFlight > 0 || (!failure && done < batches.length)) return;
+      if (settled || inFlight > 0 || (!failure && done < batches.length)) return;
+      settled = true;
+      signal?.removeEventListener('abort', interrupt);
       if (failure) {
         // Every batch has answered, so no worker is still staging: remove what they staged.
         discardStaged(results.filter(Boolean));
         reject(failure);
       } else resolve(results);
     };
+    // Interrupted: nothing more is sent; once the batches out come back, their files go.
+    const interrupt = () => {
+      failure ??= new InterruptedError(signal!.reason as NodeJS.Signals);
+      finish();
+    };
+    if (signal?.aborted) failure = new InterruptedError(signal.reason as NodeJS.Signals);
+    else signal?.addEventListener('abort', interrupt, { once: true });
     for (const worker of pool.workers) {
       let queued = 0;
       const post = () => {
@@ -172,5 +183,6 @@ function runBatches(
       post();
       post();
     }
+    finish();
   });
 }

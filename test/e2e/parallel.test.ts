@@ -1,6 +1,7 @@
 // The worker-thread path (src/plan/parallel.ts, worker.ts) against the main-thread path: the same
 // bytes, the same plan, and the same all-or-nothing writes with files staged while planning.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InventoryError } from '../../src/errors';
@@ -53,6 +54,35 @@ function expectSameTree(a: Map<string, Buffer>, b: Map<string, Buffer>): void {
 
 function run(args: string[], cwd: string): Promise<CliRun> {
   return cliAsync(args, { cwd });
+}
+
+/** Runs the CLI and sends it `signal` as soon as a staged temporary file shows in `out/`. */
+function interruptWhileStaging(
+  args: string[],
+  cwd: string,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), ...args], {
+    cwd,
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const out = join(cwd, 'out');
+  const poll = setInterval(() => {
+    const staged =
+      existsSync(out) &&
+      readdirSync(out, { recursive: true }).some((f) => String(f).endsWith('.tmp'));
+    if (staged) {
+      clearInterval(poll);
+      child.kill(signal);
+    }
+  }, 5);
+  return new Promise((resolve) =>
+    child.on('close', (code, got) => {
+      clearInterval(poll);
+      resolve({ code, signal: got, stderr });
+    }),
+  );
 }
 
 describe('rendering on worker threads', () => {
@@ -169,6 +199,33 @@ describe('rendering on worker threads', () => {
     expect(JSON.parse(r.stdout).error.diagnostics).toEqual(expected!.diagnostics);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
+
+  it.each([
+    ['SIGINT', 'worker threads', []],
+    ['SIGTERM', 'the main thread', ['--jobs', '1']],
+  ] as const)(
+    'a %s while %s stage files takes them back, writes nothing and ends by that signal',
+    async (signal, _, jobs) => {
+      const dir = tempDir();
+      const out = join(dir, 'out');
+      const size = jobs.length ? 1200 : 3000;
+      writeFileSync(join(dir, 'fleet.yaml'), fleetYaml(size));
+      // Into an empty folder: not a file, not a folder is left.
+      const fresh = await interruptWhileStaging(['generate', 'fleet.yaml', ...jobs], dir, signal);
+      expect(fresh).toMatchObject({ code: null, signal });
+      expect(fresh.stderr).toContain(`interrupted by ${signal}: nothing was written`);
+      expect(existsSync(out)).toBe(false);
+      // Over an earlier run's files: they stay as they were, manifest included.
+      // (Exit code 1: the fleet has values refused for .cmd, reported after writing the rest.)
+      expect((await run(['generate', 'fleet.yaml'], dir)).code).toBe(1);
+      expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+      const before = tree(out);
+      writeFileSync(join(dir, 'fleet.yaml'), fleetYaml(size, { recovery: 600 }));
+      const again = await interruptWhileStaging(['generate', 'fleet.yaml', ...jobs], dir, signal);
+      expect(again).toMatchObject({ code: null, signal });
+      expectSameTree(tree(out), before);
+    },
+  );
 
   it('refuses a --jobs that is not a whole number from 1 to 64', async () => {
     const dir = tempDir();
