@@ -223,6 +223,7 @@ async function main(): Promise<void> {
               onProgress: progress.phase('rendering clusters'),
             });
           } finally {
+            progress.stop();
             await interrupt?.release();
           }
           const { plan } = planned;
@@ -230,7 +231,6 @@ async function main(): Promise<void> {
             discardPlan(plan);
             throw new InterruptedError(interrupt.signal.reason as NodeJS.Signals);
           }
-          progress.stop();
           const refused = printRefusals(plan);
           if (argv.dryRun) {
             if (plan.checkProblems.length) {
