@@ -235,7 +235,7 @@ function stage(outDir: string, path: string, bytes: Buffer, madeDirs: string[]):
   const target = join(outDir, path);
   const folder = dirname(target);
   if (!madeDirs.includes(folder) && !existsSync(folder)) {
-    // Outermost first, so that removing them in reverse order empties each before its parent.
+    // Every folder made, down from the outermost; discardStaged removes the deepest first.
     // undefined: another thread of this run made it first, and records it itself.
     const made = mkdirSync(folder, { recursive: true });
     if (made) {
@@ -346,7 +346,10 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
 /** Removes the temporary files and folders a plan staged (a plan that is not written). */
 export function discardStaged(results: Pick<ClusterResult, 'files' | 'madeDirs'>[]): void {
   for (const r of results) for (const f of r.files) if (f.staged) rmSync(f.staged, { force: true });
-  for (const dir of results.flatMap((r) => r.madeDirs).reverse()) {
+  // Deepest first: the cluster that made `out/` itself may come after clusters whose folders are
+  // in it (worker threads stage in any order), and a folder goes only once it is empty.
+  const dirs = results.flatMap((r) => r.madeDirs).sort((a, b) => b.length - a.length);
+  for (const dir of dirs) {
     try {
       rmdirSync(dir);
     } catch {

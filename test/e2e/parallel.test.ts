@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InventoryError } from '../../src/errors';
 import { parseInventory } from '../../src/inventory/load';
+import { discardStaged, type FileRecord } from '../../src/plan/build';
 import { threadCount } from '../../src/plan/parallel';
 import { PARALLEL_MIN_CLUSTERS } from '../../src/plan/limits';
 import { cliAsync, pool, tempDir, type CliRun } from '../helpers/cli';
@@ -226,6 +227,21 @@ describe('rendering on worker threads', () => {
       expectSameTree(tree(out), before);
     },
   );
+
+  it('takes back staged folders deepest first, whichever cluster made the outermost', () => {
+    const out = join(tempDir(), 'out');
+    for (const name of ['A', 'B']) mkdirSync(join(out, name), { recursive: true });
+    writeFileSync(join(out, 'B', 'x.ps1.1-1-1.tmp'), 'staged');
+    // Worker threads answer in any order: here cluster 1 made out/ itself, cluster 0 only out/A.
+    discardStaged([
+      { files: [], madeDirs: [join(out, 'A')] },
+      {
+        files: [{ staged: join(out, 'B', 'x.ps1.1-1-1.tmp') } as FileRecord],
+        madeDirs: [out, join(out, 'B')],
+      },
+    ]);
+    expect(existsSync(out)).toBe(false);
+  });
 
   it('refuses a --jobs that is not a whole number from 1 to 64', async () => {
     const dir = tempDir();
