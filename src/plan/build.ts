@@ -6,12 +6,7 @@ import { InterruptedError, IoError, UsageError, formatPath, type Diagnostic } fr
 import type { Format } from '../inventory/presets';
 import { cmdProblem, type CmdField } from '../inventory/rules';
 import type { ClusterConfig, Inventory, SettingName } from '../inventory/types';
-import {
-  renderText,
-  templateContext,
-  outputFileNames,
-  type TemplateContext,
-} from '../render/engine';
+import { renderText, templateContext, outputPath, type TemplateContext } from '../render/engine';
 import { Scratch, encodeOutput, encodeOutputInto } from '../render/output';
 import { checkBytes } from '../validate/bytes';
 import { TOOL_VERSION } from '../version';
@@ -207,12 +202,11 @@ export function renderCluster(
   keep: (file: FileRecord, bytes: Buffer) => void = () => {},
 ): ClusterResult {
   const { cluster: c } = job;
-  const names = outputFileNames(c.name);
   const context = templateContext(c, env.inventorySha256);
   const result: ClusterResult = { index: job.index, files: [], problems: [], madeDirs: [] };
   try {
     for (const format of job.formats) {
-      const path = `${c.name}/${names[format]}`;
+      const path = outputPath(c.name, format);
       const bytes = encodeOutputInto(format, renderText(format, context), scratch);
       const problems = checkBytes(format, bytes);
       for (const p of problems) result.problems.push(`${path}: ${p}`);

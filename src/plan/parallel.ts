@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InterruptedError, errorFromThread, type ThreadError } from '../errors';
 import type { Inventory } from '../inventory/types';
-import { outputFileNames } from '../render/engine';
+import { outputPath } from '../render/engine';
 import { packageRoot } from '../version';
 import {
   buildPlan,
@@ -91,9 +91,8 @@ export async function buildPlanAsync(
     const slice = jobs.slice(i, i + BATCH);
     const recorded: Record<string, string> = {};
     for (const job of slice) {
-      const names = outputFileNames(job.cluster.name);
       for (const f of job.formats) {
-        const path = `${job.cluster.name}/${names[f]}`;
+        const path = outputPath(job.cluster.name, f);
         if (Object.hasOwn(recordedFiles, path)) recorded[path] = recordedFiles[path].sha256;
       }
     }

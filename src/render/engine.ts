@@ -42,6 +42,11 @@ export function outputFileNames(clusterName: string): Record<Format, string> {
   };
 }
 
+/** Where a cluster's file of `format` goes, relative to the output folder, with `/`. */
+export function outputPath(clusterName: string, format: Format): string {
+  return `${clusterName}/${outputFileNames(clusterName)[format]}`;
+}
+
 export function templateContext(cluster: ClusterConfig, inventorySha256: string): TemplateContext {
   const { sources: _sources, ...plain } = cluster;
   return {
