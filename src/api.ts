@@ -1,6 +1,6 @@
 import { copyFileSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import { IoError, PwshMissingError, UsageError } from './errors';
+import { InterruptedError, IoError, PwshMissingError, UsageError } from './errors';
 import { loadInventory, parseInventory, readInventory } from './inventory/load';
 import { LARGE_INVENTORY_BYTES, parseInventoryAsync } from './inventory/off-thread';
 import type { ClusterConfig, Inventory } from './inventory/types';
@@ -32,21 +32,30 @@ export async function planGeneration(
   opts: PlanOptions,
 ): Promise<{ inventory: Inventory; plan: Plan }> {
   const bytes = readInventory(inventoryFile);
-  // A large inventory is parsed on a thread of its own, and the rendering threads start meanwhile.
+  // For a large inventory the rendering threads start while it is parsed.
   const large = bytes.length >= LARGE_INVENTORY_BYTES;
   const threads = threadCount(Infinity, opts.jobs);
   // buildPlanAsync closes the pool whether or not it uses it.
   const pool = large && threads > 1 ? new WorkerPool(threads) : undefined;
+  let inventory: Inventory;
+  let plan: Plan;
   try {
-    const inventory = await parseInventoryAsync(bytes, inventoryFile);
-    return {
-      inventory,
-      plan: await buildPlanAsync(inventory, readOutState(opts.outDir), opts, pool),
-    };
+    inventory = await parseInventoryAsync(bytes, inventoryFile);
+    plan = await buildPlanAsync(inventory, readOutState(opts.outDir), opts, pool);
   } catch (err) {
     await pool?.close();
     throw err;
   }
+  if (opts.signal) {
+    // A process signal that came while this thread was busy planning is handled now, and its
+    // abort takes back what the plan staged.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (opts.signal.aborted) {
+      discardPlan(plan);
+      throw new InterruptedError(opts.signal.reason as NodeJS.Signals);
+    }
+  }
+  return { inventory, plan };
 }
 
 /** Plans, then writes: the same plan a dry run shows. */

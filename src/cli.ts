@@ -48,18 +48,16 @@ const io: Io = {
 
 /**
  * SIGINT and SIGTERM abort the plan being built (its staged files are removed, and it fails with
- * InterruptedError) instead of ending the process at once. `release` gives the signals back
- * their default, after handling one that came while this thread was busy.
+ * InterruptedError) instead of ending the process at once. `release` gives them their default.
  */
-function interruptOnSignals(): { signal: AbortSignal; release: () => Promise<void> } {
+function interruptOnSignals(): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => controller.abort(name);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   return {
     signal: controller.signal,
-    release: async () => {
-      await new Promise((resolve) => setImmediate(resolve));
+    release: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     },
@@ -224,13 +222,9 @@ async function main(): Promise<void> {
             });
           } finally {
             progress.stop();
-            await interrupt?.release();
+            interrupt?.release();
           }
           const { plan } = planned;
-          if (interrupt?.signal.aborted) {
-            discardPlan(plan);
-            throw new InterruptedError(interrupt.signal.reason as NodeJS.Signals);
-          }
           const refused = printRefusals(plan);
           if (argv.dryRun) {
             if (plan.checkProblems.length) {
