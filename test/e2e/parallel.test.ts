@@ -1,7 +1,7 @@
 // The worker-thread path (src/plan/parallel.ts, worker.ts) against the main-thread path: the same
 // bytes, the same plan, and the same all-or-nothing writes with files staged while planning.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InventoryError } from '../../src/errors';
@@ -62,28 +62,21 @@ function interruptWhileStaging(
   args: string[],
   cwd: string,
   signal: NodeJS.Signals,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), ...args], {
-    cwd,
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+): Promise<CliRun> {
   const out = join(cwd, 'out');
-  const poll = setInterval(() => {
-    const staged =
-      existsSync(out) &&
-      readdirSync(out, { recursive: true }).some((f) => String(f).endsWith('.tmp'));
-    if (staged) {
-      clearInterval(poll);
-      child.kill(signal);
-    }
-  }, 5);
-  return new Promise((resolve) =>
-    child.on('close', (code, got) => {
-      clearInterval(poll);
-      resolve({ code, signal: got, stderr });
-    }),
-  );
+  let poll: NodeJS.Timeout | undefined;
+  const started = (child: ChildProcess) => {
+    poll = setInterval(() => {
+      const staged =
+        existsSync(out) &&
+        readdirSync(out, { recursive: true }).some((f) => String(f).endsWith('.tmp'));
+      if (staged) {
+        clearInterval(poll);
+        child.kill(signal);
+      }
+    }, 5);
+  };
+  return cliAsync(args, { cwd, started }).finally(() => clearInterval(poll));
 }
 
 describe('rendering on worker threads', () => {

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ export interface CliRun {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** The signal that ended the run, if one did (cliAsync). */
+  signal?: NodeJS.Signals | null;
 }
 
 /** Runs the built CLI (npm test builds it first) in `cwd`. */
@@ -29,7 +31,13 @@ export function tempDir(prefix = 'clusrestore-test-'): string {
 /** The built CLI of a package folder, asynchronously, so several runs can overlap. */
 export function cliAsync(
   args: string[],
-  opts: { root?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  opts: {
+    root?: string;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    /** Given the running child, to signal it. */
+    started?: (child: ChildProcess) => void;
+  } = {},
 ): Promise<CliRun> {
   return new Promise<CliRun>((resolve, reject) => {
     const child = spawn(process.execPath, [join(opts.root ?? ROOT, 'dist', 'cli.js'), ...args], {
@@ -41,7 +49,8 @@ export function cliAsync(
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, stdout, stderr, signal }));
+    opts.started?.(child);
   });
 }
 
