@@ -19,7 +19,7 @@ export type ParseReply = { parts: InventoryParts } | { error: ThreadError };
  * the YAML of 10,000 clusters leaves some 100 MB of garbage behind, which goes with the thread
  * instead of staying in this one's heap for the rest of the run.
  */
-export async function parseInventoryOffThread(bytes: Buffer, file: string): Promise<Inventory> {
+async function parseInventoryOffThread(bytes: Buffer, file: string): Promise<Inventory> {
   const worker = new Worker(join(packageRoot(), 'dist', 'inventory', 'parse-worker.js'), {
     workerData: { bytes, file },
   });
