@@ -101,22 +101,32 @@ function clusterJson(c: Plan['clusters'][number]): object {
   };
 }
 
+/** Clusters stringified at once in planJsonText: a few hundred kilobytes of text. */
+const CLUSTERS_PER_PIECE = 100;
+
 /**
- * `JSON.stringify(planJson(plan, dryRun), null, 2)`, the same text, in pieces of one cluster
- * each: the plan of 10,000 clusters is never one object and one string in memory.
+ * `JSON.stringify(planJson(plan, dryRun), null, 2)`, the same text, in pieces of up to
+ * CLUSTERS_PER_PIECE clusters: the plan of 10,000 clusters is never one object and one string in
+ * memory. Each piece is stringified inside an object of its own, `{ "clusters": [...] }`, so
+ * JSON.stringify indents its clusters as deep as they stand in the whole plan.
  */
 export function* planJsonText(plan: Plan, dryRun: boolean): Generator<string> {
   const marker = '\u0000clusters\u0000';
   const whole = JSON.stringify({ ...planHead(plan, dryRun, marker), ...planTail(plan) }, null, 2);
   const [head, tail] = whole.split(JSON.stringify(marker));
-  if (plan.clusters.length === 0) {
+  const { clusters } = plan;
+  if (clusters.length === 0) {
     yield `${head}[]${tail}`;
     return;
   }
+  const open = '{\n  "clusters": [\n';
+  const close = '\n  ]\n}';
   yield `${head}[\n`;
-  for (const [i, c] of plan.clusters.entries()) {
-    const text = JSON.stringify(clusterJson(c), null, 2).replaceAll('\n', '\n    ');
-    yield `    ${text}${i < plan.clusters.length - 1 ? ',' : ''}\n`;
+  for (let i = 0; i < clusters.length; i += CLUSTERS_PER_PIECE) {
+    const piece = clusters.slice(i, i + CLUSTERS_PER_PIECE).map(clusterJson);
+    const text = JSON.stringify({ clusters: piece }, null, 2);
+    const last = i + CLUSTERS_PER_PIECE >= clusters.length;
+    yield `${text.slice(open.length, -close.length)}${last ? '' : ','}\n`;
   }
   yield `  ]${tail}`;
 }

@@ -12,11 +12,19 @@ describe('planJsonText', () => {
   );
   const empty = { manifest: undefined, manifestBytes: undefined, read: () => undefined };
   const plan = buildPlan(inventory, empty, { outDir: 'out' });
+  /** A plan of `n` clusters, the example's over and over: pieces hold 100 clusters each. */
+  const fleet = (n: number) => ({
+    ...plan,
+    clusters: Array.from({ length: n }, (_, i) => ({ ...plan.clusters[i % 3], name: `C${i}` })),
+  });
 
   it.each([
     ['every cluster', plan],
     ['one cluster', { ...plan, clusters: plan.clusters.slice(0, 1) }],
     ['no cluster', { ...plan, clusters: [] }],
+    ['100 clusters (one full piece)', fleet(100)],
+    ['101 clusters', fleet(101)],
+    ['250 clusters', fleet(250)],
     [
       'diffs, orphans and a forced file',
       {
@@ -35,7 +43,9 @@ describe('planJsonText', () => {
     }
   });
 
-  it('comes in one piece per cluster', () => {
-    expect([...planJsonText(plan, true)]).toHaveLength(plan.clusters.length + 2);
+  it('comes in pieces of at most 100 clusters, between the head and the tail', () => {
+    expect([...planJsonText(plan, true)]).toHaveLength(1 + 2);
+    expect([...planJsonText(fleet(100), true)]).toHaveLength(1 + 2);
+    expect([...planJsonText(fleet(250), true)]).toHaveLength(3 + 2);
   });
 });
