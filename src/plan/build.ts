@@ -417,16 +417,22 @@ export class PlanAssembler {
     const clusters = this.clusters;
     const summary: Record<FileStatus, number> = { create: 0, update: 0, unchanged: 0, conflict: 0 };
     const oldFiles = state.manifest?.files ?? {};
-    const manifestFiles: Manifest['files'] = { ...oldFiles };
+    // The manifest's entries: this run's files, then the old manifest's others as they were.
+    const entries: [string, Manifest['files'][string]][] = [];
+    const produced = new Set<string>();
     for (const c of clusters) {
       for (const file of c.files) {
         summary[file.status]++;
-        manifestFiles[file.path] = {
-          sha256: file.sha256,
-          cluster: c.name,
-          format: file.format,
-          inventorySha256: inv.sha256,
-        };
+        produced.add(file.path);
+        entries.push([
+          file.path,
+          {
+            sha256: file.sha256,
+            cluster: c.name,
+            format: file.format,
+            inventorySha256: inv.sha256,
+          },
+        ]);
       }
     }
 
@@ -436,24 +442,20 @@ export class PlanAssembler {
     // runs a stale script by mistake.
     const known = new Set(inv.clusters.map((c) => c.name.toUpperCase()));
     const selectedNames = new Set(jobs.map((j) => j.cluster.name.toUpperCase()));
-    const produced = new Set(clusters.flatMap((c) => c.files.map((f) => f.path)));
-    const orphans = Object.entries(oldFiles)
-      .filter(([path, f]) => {
-        const cluster = f.cluster.toUpperCase();
-        if (!known.has(cluster)) return true;
-        const inScope =
-          selectedNames.has(cluster) && (!opts.formats || opts.formats.includes(f.format));
-        return inScope && !produced.has(path);
-      })
-      .map(([p]) => p)
-      .sort();
+    const orphans: string[] = [];
+    for (const [path, f] of Object.entries(oldFiles)) {
+      const cluster = f.cluster.toUpperCase();
+      const inScope =
+        selectedNames.has(cluster) && (!opts.formats || opts.formats.includes(f.format));
+      if (!known.has(cluster) || (inScope && !produced.has(path))) orphans.push(path);
+      if (!produced.has(path)) entries.push([path, f]);
+    }
+    orphans.sort();
     const manifest: Manifest = {
       tool: 'clusrestore',
       version: TOOL_VERSION,
       inventorySha256: inv.sha256,
-      files: Object.fromEntries(
-        Object.entries(manifestFiles).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-      ),
+      files: Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     };
     const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
     const manifestStatus: FileStatus = !state.manifestBytes
