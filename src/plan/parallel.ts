@@ -108,11 +108,17 @@ export async function buildPlanAsync(
       for (const result of batch) assembler.add(result);
       opts.onProgress?.(Math.min(done * BATCH, jobs.length), jobs.length);
     });
-  } finally {
-    // Before the plan is finished: the workers' heaps go back first.
+  } catch (err) {
     await used.close();
+    throw err;
   }
-  return assembler.finish();
+  // The workers end while this thread finishes the plan.
+  const closing = used.close();
+  try {
+    return assembler.finish();
+  } finally {
+    await closing;
+  }
 }
 
 /**
