@@ -161,7 +161,22 @@ export function loadHappyPath(): HappyPathData {
 
 /** Replaces every token in a text with the cluster's value. */
 export function substituteTokens(text: string, cluster: ClusterConfig): string {
-  return text.replace(TOKEN_PATTERN, (t) => TOKEN_VALUE.get(t)!(cluster));
+  return fillTokens(splitAtTokens(text), cluster);
+}
+
+/** A text split at its tokens: the text between them at even indexes, the tokens at odd ones. */
+type SplitText = string[];
+
+function splitAtTokens(text: string): SplitText {
+  // The pattern's one capturing group is the token, so split keeps the tokens.
+  return text.split(TOKEN_PATTERN);
+}
+
+function fillTokens(split: SplitText, cluster: ClusterConfig): string {
+  let out = split[0];
+  for (let i = 1; i < split.length; i += 2)
+    out += TOKEN_VALUE.get(split[i])!(cluster) + split[i + 1];
+  return out;
 }
 
 /**
@@ -191,10 +206,20 @@ export function proseParts(text: string, cluster: ClusterConfig | null): Runbook
   return parts;
 }
 
+/** A part of a stored line: plain words, or a code part split at its tokens. */
+type CompiledPart = { text: string; code: null } | { text: ''; code: SplitText };
+
 /** A stored line split once into parts, tokens still in: values are put in per cluster. */
 type CompiledLine =
-  | { kind: 'prose'; parts: RunbookPart[] }
-  | { kind: 'action'; command: string; args: string[]; tail: RunbookPart[] };
+  | { kind: 'prose'; parts: CompiledPart[] }
+  | { kind: 'action'; command: string; args: SplitText[]; tail: CompiledPart[] };
+
+/** proseParts without a cluster, each code part split at its tokens. */
+function compiledParts(text: string): CompiledPart[] {
+  return proseParts(text, null).map((p) =>
+    p.code === null ? { text: p.text, code: null } : { text: '', code: splitAtTokens(p.code) },
+  );
+}
 
 const compiledCache = new WeakMap<HappyPathData, CompiledLine[][]>();
 
@@ -202,8 +227,7 @@ const compiledCache = new WeakMap<HappyPathData, CompiledLine[][]>();
 function compile(data: HappyPathData): CompiledLine[][] {
   let compiled = compiledCache.get(data);
   if (!compiled) {
-    // No cluster: the code parts keep their tokens until happyPathFor fills them in.
-    const keep = null;
+    // The code parts keep their tokens until happyPathFor fills them in.
     compiled = data.blocks.map((b) =>
       b.lines.map((l): CompiledLine => {
         switch (l.kind) {
@@ -211,19 +235,18 @@ function compile(data: HappyPathData): CompiledLine[][] {
             return {
               kind: 'action',
               command: l.command,
-              args: l.args,
+              args: l.args.map(splitAtTokens),
               tail: l.result
-                ? proseParts(`, answer: ${l.result}.`, keep)
+                ? compiledParts(`, answer: ${l.result}.`)
                 : [{ text: '.', code: null }],
             };
           case 'change':
-            return { kind: 'prose', parts: proseParts(l.text, keep) };
+            return { kind: 'prose', parts: compiledParts(l.text) };
           case 'event':
             return {
               kind: 'prose',
-              parts: proseParts(
+              parts: compiledParts(
                 `${l.log} event ${l.id} from ${l.source}${l.expected === true ? ' (expected, harmless)' : ''}: ${l.message}`,
-                keep,
               ),
             };
         }
@@ -241,8 +264,8 @@ export function happyPathFor(
 ): RunbookHappyPath {
   const compiled = compile(data);
   const steps = new Map(clusterSteps(cluster).map((s) => [s.id as string, s]));
-  const fill = (parts: RunbookPart[]): RunbookPart[] =>
-    parts.map((p) => (p.code === null ? p : { text: '', code: substituteTokens(p.code, cluster) }));
+  const fill = (parts: CompiledPart[]): RunbookPart[] =>
+    parts.map((p) => (p.code === null ? p : { text: '', code: fillTokens(p.code, cluster) }));
   return {
     node: cluster.nodes[0],
     exitCode: data.exitCode,
@@ -268,7 +291,7 @@ export function happyPathFor(
                   text: '',
                   code: commandLine(
                     l.command,
-                    l.args.map((a) => substituteTokens(a, cluster)),
+                    l.args.map((a) => fillTokens(a, cluster)),
                   ),
                 },
                 ...fill(l.tail),
