@@ -57,6 +57,8 @@ export function cmdText(value: unknown): string {
 /** A Markdown code span that holds any value, backticks included (not for table cells). */
 export function mdCode(value: unknown): string {
   const s = requireString('mdCode', value);
+  // Most values hold no backtick: one backtick on each side.
+  if (!s.includes('`')) return `\`${s}\``;
   const runs = s.match(/`+/g) ?? [];
   const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
   const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
