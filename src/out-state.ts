@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { IoError } from './errors';
 import type { Manifest, OutState } from './plan/build';
@@ -21,7 +21,7 @@ export function readOutState(outDir: string): OutState {
       );
     }
   }
-  return { manifest, manifestBytes, read };
+  return { manifest, manifestBytes, read, exists: outPathExists(outDir) };
 }
 
 /**
@@ -60,6 +60,22 @@ export function outFileReader(
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
       throw new IoError(`cannot read ${full}: ${code ?? String(err)}`);
+    }
+  };
+}
+
+/**
+ * Whether anything is at a path below the output folder: false only when nothing is (one stat,
+ * no exception), true otherwise, also when the stat fails for another reason, which a read then
+ * reports. On a first run this answers for a cluster's folder once, where each of its files
+ * would cost a failed open and the error Node builds for it.
+ */
+export function outPathExists(outDir: string): (path: string) => boolean {
+  return (path) => {
+    try {
+      return statSync(join(outDir, path), { throwIfNoEntry: false }) !== undefined;
+    } catch {
+      return true;
     }
   };
 }

@@ -6,7 +6,13 @@ import { InterruptedError, IoError, UsageError, formatPath, type Diagnostic } fr
 import type { Format } from '../inventory/presets';
 import { cmdProblem, type CmdField } from '../inventory/rules';
 import type { ClusterConfig, Inventory, SettingName } from '../inventory/types';
-import { renderText, templateContext, outputPath, type TemplateContext } from '../render/engine';
+import {
+  outputFolder,
+  outputPath,
+  renderText,
+  templateContext,
+  type TemplateContext,
+} from '../render/engine';
 import { Scratch, encodeOutput, encodeOutputInto } from '../render/output';
 import { checkBytes } from '../validate/bytes';
 import { TOOL_VERSION } from '../version';
@@ -76,6 +82,11 @@ export interface OutState {
   manifestBytes: Buffer | undefined;
   /** Reads a file below the output folder, or undefined when there is none. */
   read(path: string): Buffer | undefined;
+  /**
+   * False when nothing is at a path below the output folder (see out-state.ts); without it, a
+   * plan reads each file to find out.
+   */
+  exists?(path: string): boolean;
 }
 
 export interface PlanOptions {
@@ -164,6 +175,8 @@ export interface FileEnv {
    * overwritten by the next read (worker.ts reuses one buffer).
    */
   read(path: string): Buffer | undefined;
+  /** False when nothing is at a path below the output folder. */
+  exists(path: string): boolean;
   /** The SHA-256 the manifest records for a file, if any. */
   recorded(path: string): string | undefined;
   force: boolean;
@@ -205,13 +218,22 @@ export function renderCluster(
   const { cluster: c } = job;
   const context = templateContext(c, env.inventorySha256);
   const result: ClusterResult = { index: job.index, files: [], problems: [], madeDirs: [] };
+  // A file the manifest records is read. For one it does not know (a first run, a new cluster),
+  // one look at the cluster's folder, before staging makes it, saves a failed open per file, and
+  // the error Node builds for each.
+  let folderThere: boolean | undefined;
+  const lookFor = (path: string) => {
+    if (env.recorded(path) !== undefined) return true;
+    folderThere ??= env.exists(outputFolder(c.name));
+    return folderThere;
+  };
   try {
     for (const format of job.formats) {
       const path = outputPath(c.name, format);
       const bytes = encodeOutputInto(format, renderText(format, context), scratch);
       const problems = checkBytes(format, bytes);
       for (const p of problems) result.problems.push(`${path}: ${p}`);
-      const file = compareWithDisk(path, c.name, format, bytes, env);
+      const file = compareWithDisk(path, c.name, format, bytes, env, lookFor(path));
       const changes = file.status === 'create' || file.status === 'update';
       if (env.stageIn && problems.length === 0 && changes)
         file.staged = stage(env.stageIn, path, bytes, result.madeDirs);
@@ -285,15 +307,19 @@ export function runSettings(inv: Inventory, opts: PlanOptions): RunSettings {
   };
 }
 
-/** The environment renderCluster needs: the run's settings, a file reader, recorded hashes. */
+/**
+ * The environment renderCluster needs: the run's settings, what the output folder holds, the
+ * recorded hashes.
+ */
 export function fileEnv(
   s: RunSettings,
-  read: FileEnv['read'],
+  out: Pick<OutState, 'read' | 'exists'>,
   recorded: FileEnv['recorded'],
 ): FileEnv {
   return {
     inventorySha256: s.inventorySha256,
-    read,
+    read: out.read,
+    exists: out.exists ?? (() => true),
     recorded,
     force: s.force,
     diffs: s.diffs,
@@ -308,7 +334,7 @@ export function fileEnv(
 export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): Plan {
   const { jobs, refused } = planJobs(inv, opts);
   const files = state.manifest?.files ?? {};
-  const env = fileEnv(runSettings(inv, opts), state.read, (path) =>
+  const env = fileEnv(runSettings(inv, opts), state, (path) =>
     Object.hasOwn(files, path) ? files[path].sha256 : undefined,
   );
   const results: ClusterResult[] = [];
@@ -496,10 +522,11 @@ function compareWithDisk(
   format: Format,
   bytes: Buffer,
   env: FileEnv,
+  mayExist: boolean,
 ): FileRecord {
   const hash = sha256(bytes);
   const base = { path, cluster, format, sha256: hash, forced: false };
-  const current = env.read(path);
+  const current = mayExist ? env.read(path) : undefined;
   if (!current) return { ...base, status: 'create' };
   if (current.equals(bytes)) return { ...base, status: 'unchanged' };
   const diff = env.diffs ? unifiedDiff(path, current, bytes, format) : undefined;

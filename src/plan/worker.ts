@@ -3,7 +3,7 @@
 // results without the bytes.
 import { parentPort } from 'node:worker_threads';
 import { errorToThread } from '../errors';
-import { outFileReader } from '../out-state';
+import { outFileReader, outPathExists } from '../out-state';
 import { prepareTemplates } from '../render/engine';
 import { discardStaged, fileEnv, renderCluster, type ClusterResult, type FileEnv } from './build';
 import type { WorkerMessage, WorkerReply } from './parallel';
@@ -14,7 +14,11 @@ let recorded: Record<string, string> = {};
 parentPort!.on('message', (message: WorkerMessage) => {
   if ('settings' in message) {
     const { settings } = message;
-    env = fileEnv(settings, outFileReader(settings.outDir, { reuse: true }), (path) =>
+    const out = {
+      read: outFileReader(settings.outDir, { reuse: true }),
+      exists: outPathExists(settings.outDir),
+    };
+    env = fileEnv(settings, out, (path) =>
       Object.hasOwn(recorded, path) ? recorded[path] : undefined,
     );
     return;

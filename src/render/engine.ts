@@ -42,9 +42,14 @@ export function outputFileNames(clusterName: string): Record<Format, string> {
   };
 }
 
+/** The folder of a cluster's files, relative to the output folder. */
+export function outputFolder(clusterName: string): string {
+  return clusterName;
+}
+
 /** Where a cluster's file of `format` goes, relative to the output folder, with `/`. */
 export function outputPath(clusterName: string, format: Format): string {
-  return `${clusterName}/${outputFileNames(clusterName)[format]}`;
+  return `${outputFolder(clusterName)}/${outputFileNames(clusterName)[format]}`;
 }
 
 export function templateContext(cluster: ClusterConfig, inventorySha256: string): TemplateContext {
