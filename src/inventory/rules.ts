@@ -28,10 +28,23 @@ export function describeChar(value: string, index: number): string {
 
 /** The first character not matching `allowed`, described, or undefined. */
 function firstOutside(value: string, allowed: RegExp): string | undefined {
+  if (wholly(allowed).test(value)) return undefined;
   for (let i = 0; i < value.length; i++) {
     if (!allowed.test(value[i])) return describeChar(value, i);
   }
   return undefined;
+}
+
+const whole = new Map<string, RegExp>();
+
+/**
+ * `^[...]*$` for a one-character class: one test of a whole value, where most values pass, before
+ * the search for the first character outside it (a regular expression per character).
+ */
+function wholly(charClass: RegExp): RegExp {
+  let re = whole.get(charClass.source);
+  if (!re) whole.set(charClass.source, (re = new RegExp(`^${charClass.source}*$`)));
+  return re;
 }
 
 /** Problems every text field has in common: ill-formed UTF-16, control and invisible characters. */
@@ -163,10 +176,9 @@ export type CmdField = keyof typeof CMD_RULES;
  */
 export function cmdProblem(field: CmdField, value: string): string | undefined {
   const { allowed, text } = CMD_RULES[field];
-  for (let i = 0; i < value.length; i++) {
-    if (!allowed.test(value[i])) {
-      return `${describeChar(value, i)} is not allowed in values written to .cmd scripts (cmd cannot quote it safely). Allowed: ${text}`;
-    }
+  const bad = firstOutside(value, allowed);
+  if (bad) {
+    return `${bad} is not allowed in values written to .cmd scripts (cmd cannot quote it safely). Allowed: ${text}`;
   }
   if (field === 'logFolder' && value.indexOf(':') !== 1 && value.includes(':')) {
     return `character ':' (U+003A) at position ${value.lastIndexOf(':') + 1} is only allowed after the drive letter in values written to .cmd scripts`;
