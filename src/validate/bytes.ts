@@ -52,7 +52,7 @@ let scanner: Scanner | null | undefined;
 const WASM_FILE = join(packageRoot(), 'dist', 'validate', 'byte-scan.wasm');
 
 function loadScanner(): Scanner | null {
-  // Node run with --jitless has no WebAssembly: every file then takes findProblems.
+  // Without WebAssembly (node --jitless) every file takes findProblems.
   const wasm = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
   if (!wasm) return null;
   let binary: Buffer;
@@ -63,7 +63,15 @@ function loadScanner(): Scanner | null {
       `cannot read ${WASM_FILE} (${(err as NodeJS.ErrnoException).code}): run npm run build`,
     );
   }
-  return new wasm.Instance(new wasm.Module(binary)).exports as Scanner;
+  let module: object;
+  try {
+    module = new wasm.Module(binary);
+  } catch {
+    // A CPU whose engine has no WebAssembly SIMD (x64 without SSE4.1) cannot compile the scan.
+    // The tests see to it that the quick path is taken where it can be.
+    return null;
+  }
+  return new wasm.Instance(module).exports as Scanner;
 }
 
 /** Runs byte-scan.wat over `bytes`; undefined where WebAssembly is not available. */
