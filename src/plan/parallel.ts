@@ -123,7 +123,7 @@ export async function buildPlanAsync(
 
 /**
  * Sends the batches to the pool's workers, giving each batch's results to `onBatch` as they come
- * back; resolves with every cluster's result in plan order.
+ * back; resolves once every batch has.
  */
 function runBatches(
   pool: WorkerPool,
@@ -131,13 +131,14 @@ function runBatches(
   settings: RunSettings,
   signal: AbortSignal | undefined,
   onBatch: (results: ClusterResult[], done: number) => void,
-): Promise<ClusterResult[]> {
+): Promise<void> {
+  // Every result that came back, kept to take back what was staged if the run fails.
   const results: ClusterResult[] = [];
   let next = 0;
   let done = 0;
   let inFlight = 0;
   let failure: Error | undefined;
-  return new Promise<ClusterResult[]>((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     let settled = false;
     const finish = () => {
       if (settled || inFlight > 0 || (!failure && done < batches.length)) return;
@@ -145,9 +146,9 @@ function runBatches(
       signal?.removeEventListener('abort', interrupt);
       if (failure) {
         // Every batch has answered, so no worker is still staging: remove what they staged.
-        discardStaged(results.filter(Boolean));
+        discardStaged(results);
         reject(failure);
-      } else resolve(results);
+      } else resolve();
     };
     // Interrupted: nothing more is sent; once the batches out come back, their files go.
     const interrupt = () => {
@@ -170,7 +171,7 @@ function runBatches(
         queued--;
         if (reply.error) failure ??= errorFromThread(reply.error);
         else {
-          for (const r of reply.results) results[r.index] = r;
+          results.push(...reply.results);
           done++;
           onBatch(reply.results, done);
         }
