@@ -52,7 +52,7 @@ export async function planGeneration(
     await new Promise((resolve) => setImmediate(resolve));
     if (opts.signal.aborted) {
       discardPlan(plan);
-      throw new InterruptedError(opts.signal.reason as NodeJS.Signals);
+      throw InterruptedError.of(opts.signal);
     }
   }
   return { inventory, plan };

@@ -111,6 +111,11 @@ export class InterruptedError extends Error {
       `interrupted by ${signal}: nothing was written, and the files staged so far were removed`,
     );
   }
+
+  /** The error for an aborted PlanOptions.signal, whose reason is the signal's name. */
+  static of(aborted: AbortSignal): InterruptedError {
+    return new InterruptedError(aborted.reason as NodeJS.Signals);
+  }
 }
 
 /** An error as a worker thread sends it (structured clone keeps no class). */

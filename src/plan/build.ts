@@ -356,7 +356,7 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
       opts.onProgress?.(results.length, jobs.length);
     }
     // Rendering in this thread cannot be interrupted; what it staged is taken back here.
-    if (opts.signal?.aborted) throw new InterruptedError(opts.signal.reason as NodeJS.Signals);
+    if (opts.signal?.aborted) throw InterruptedError.of(opts.signal);
   } catch (err) {
     discardStaged(results);
     throw err;

@@ -152,10 +152,10 @@ function runBatches(
     };
     // Interrupted: nothing more is sent; once the batches out come back, their files go.
     const interrupt = () => {
-      failure ??= new InterruptedError(signal!.reason as NodeJS.Signals);
+      failure ??= InterruptedError.of(signal!);
       finish();
     };
-    if (signal?.aborted) failure = new InterruptedError(signal.reason as NodeJS.Signals);
+    if (signal?.aborted) failure = InterruptedError.of(signal);
     else signal?.addEventListener('abort', interrupt, { once: true });
     for (const worker of pool.workers) {
       let queued = 0;
