@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { IoError } from './errors';
 import { MANIFEST_FILE, readOutState } from './out-state';
-import { sha256 } from './plan/build';
+import { sha256 } from './sha256';
 import { checkBytes } from './validate/bytes';
 
 /** What `verify` found: an empty `problems` means the folder is as clusrestore wrote it. */

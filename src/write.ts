@@ -2,7 +2,8 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConflictError, IoError, OutputCheckError } from './errors';
 import { MANIFEST_FILE } from './out-state';
-import { discardStaged, sha256, type Plan } from './plan/build';
+import { discardStaged, type Plan } from './plan/build';
+import { sha256 } from './sha256';
 
 /** What applyPlan did. */
 export interface ApplyResult {

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Document, LineCounter, Node } from 'yaml';
 import type { z } from 'zod';
 import { InventoryError, IoError, formatPath, type Diagnostic } from '../errors';
+import { sha256 } from '../sha256';
 import { readPlainYaml } from './plain-yaml';
 import { BUILTIN_DEFAULTS, PRESETS, defaultRestoreKey } from './presets';
 import { stripHive } from './rules';
@@ -69,8 +69,7 @@ function yamlModule(): typeof import('yaml') {
 }
 
 function inventoryText(bytes: Buffer): { sha256: string; text: string } {
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return { sha256, text: bytes.toString('utf8').replace(/^\uFEFF/, '') };
+  return { sha256: sha256(bytes), text: bytes.toString('utf8').replace(/^\uFEFF/, '') };
 }
 
 /** What a valid inventory is made of, as a parse on another thread sends it back (off-thread.ts). */

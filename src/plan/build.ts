@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -14,6 +13,7 @@ import {
   type TemplateContext,
 } from '../render/engine';
 import { Scratch, encodeOutput, encodeOutputInto } from '../render/output';
+import { sha256 } from '../sha256';
 import { checkBytes } from '../validate/bytes';
 import { TOOL_VERSION } from '../version';
 import { clusterSteps, type Step } from './steps';
@@ -152,11 +152,6 @@ export function cmdRefusals(inv: Inventory, c: ClusterConfig): Diagnostic[] {
 
 /** Rendered bytes a plan keeps in memory before it renders files again when asked for them. */
 const RETAIN_BUDGET = 64 * 1024 * 1024;
-
-/** The SHA-256 of some bytes, in hex (one call: no hash object for each of 30,000 files). */
-export function sha256(bytes: Buffer): string {
-  return hash('sha256', bytes, 'hex');
-}
 
 /** One cluster's share of the rendering, as the main thread or a worker thread runs it. */
 export interface ClusterJob {
