@@ -22,7 +22,12 @@ $script:Sim = $null
 $script:Epoch = New-Object -TypeName System.DateTime -ArgumentList 2024, 3, 2, 3, 0, 0, ([System.DateTimeKind]::Local)
 $script:Scenarios = @(
     'restored', 'key-lost', 'service-fails', 'resource-fails', 'slow-recovery',
-    'already-recovered', 'not-owner', 'no-cmdlets', 'not-elevated'
+    'already-recovered', 'not-owner', 'no-cmdlets', 'not-elevated',
+    # Real-node behaviour (issue 14): each names the behaviour src/sim/README.md sources.
+    'long-start-pending', 'started-by-hand', 'resource-already-failed', 'resource-changed',
+    'key-lost-offline', 'compat-session', 'remote-session', 'wrong-cluster', 'key-unreadable',
+    'other-events', 'event-messages-missing', 'service-disabled', 'log-write-fails',
+    'localized-cluster-exe', 'wow64-host', 'backup-fails', 'online-with-key', 'service-stops'
 )
 # A run that loops without end is a bug in the script under test; stop it.
 $script:MaxCalls = 50000
@@ -189,6 +194,12 @@ function New-SimKey {
         }
     }
     Get-SimKey -Path $Path
+}
+
+function Test-SimKeyDenied {
+    # Whether the caller is denied reading this key (the restore key, once the scenario says so).
+    param([Parameter(Mandatory)] [AllowEmptyString()] [string]$Path)
+    $script:Sim.KeyDenied -and $Path.Trim('\').Equals($script:Sim.RestoreKey, [System.StringComparison]::OrdinalIgnoreCase)
 }
 
 function Get-SimSubkeyPath {
@@ -461,8 +472,10 @@ function Write-SimEvent {
         [Parameter(Mandatory)] [string]$Source,
         [Parameter(Mandatory)] [int]$Id,
         [Parameter(Mandatory)] [string]$Level,
-        [Parameter(Mandatory)] [string]$Message,
-        [Nullable[datetime]]$At
+        [Parameter(Mandatory)] [AllowEmptyString()] [string]$Message,
+        [Nullable[datetime]]$At,
+        # The event's data (EventLogRecord.Properties): what a script should match on.
+        [object[]]$Data = @()
     )
     $time = if ($null -ne $At) { [datetime]$At } else { $script:Sim.Now }
     $script:Sim.RecordId++
@@ -474,6 +487,7 @@ function Write-SimEvent {
             TimeCreated      = $time
             RecordId         = $script:Sim.RecordId
             Message          = $Message
+            Properties       = @($Data | ForEach-Object { [pscustomobject]@{ Value = $_ } })
         })
     if ($null -eq $At) {
         Add-SimTimeline -Kind 'event' -Text ('{0} event {1} from {2}: {3}' -f $Log, $Id, $Source, $Message) -Extra @{
@@ -492,6 +506,32 @@ function Get-SimText {
         '1024' { 'The registry checkpoint for cluster resource {0} could not be restored to registry key HKEY_LOCAL_MACHINE\{1}. The resource may not function correctly. Make sure that no other processes have open handles to registry keys in this registry subtree.' -f $r, $script:Sim.ServiceKey }
         '1069' { 'Cluster resource ''{0}'' in Resource Group ''{1}'' failed.' -f $r, $script:Sim.Resource.Group }
     }
+}
+
+function Get-SimEventData {
+    # The data of the cluster's events: 1024, 1042 and 1069 name the resource (1024 also the
+    # key, 1069 the group); 1002 carries the ESE error (real-node-facts.md, section The cluster).
+    param([Parameter(Mandatory)] [string]$Which)
+    $r = $script:Sim.Resource.Name
+    switch ($Which) {
+        '1002' { , @('-528') }
+        '1024' { , @($r, $script:Sim.ServiceKey) }
+        '1042' { , @($r) }
+        '1069' { , @($r, $script:Sim.Resource.Group) }
+    }
+}
+
+function Write-SimClusterEvent {
+    # A cluster event under the provider of this node's Windows (ClusSvc before 2008).
+    param([Parameter(Mandatory)] [int]$Id, [Nullable[datetime]]$At)
+    Write-SimEvent -Log 'System' -Source $script:Sim.ClusterProvider -Id $Id -Level 'Error' -Message (Get-SimText -Which ([string]$Id)) -Data (Get-SimEventData -Which ([string]$Id)) -At $At
+}
+
+function Write-SimEngineFailure {
+    # Application event 1002; its text is empty when the service's message file is missing.
+    param([Nullable[datetime]]$At)
+    $text = if ($script:Sim.MessagesMissing) { '' } else { Get-SimText -Which '1002' }
+    Write-SimEvent -Log 'Application' -Source $script:Sim.Service.Name -Id 1002 -Level 'Error' -Message $text -Data (Get-SimEventData -Which '1002') -At $At
 }
 
 #endregion
@@ -515,8 +555,15 @@ function Start-SimService {
         if ($engine.LogsMissing) {
             Add-SimPending -After $engine.FailSec -Kind 'service-fail' -Generation $g -Reason 'missing-log'
         }
+        elseif ($engine.StopsDuringStart) {
+            Add-SimPending -After $engine.FailSec -Kind 'service-fail' -Generation $g -Reason 'stopped'
+        }
         else {
-            Add-SimPending -After $engine.StartSec -Kind 'service-running' -Generation $g
+            # KB Q178304: a restored directory stays StartPending until recovery (and the
+            # replication sync) finish; other scenarios report Running as soon as the engine starts.
+            if (-not $engine.PendingUntilRecovered) {
+                Add-SimPending -After $engine.StartSec -Kind 'service-running' -Generation $g
+            }
             Add-SimPending -After $engine.ReplaySec -Kind 'engine-replayed' -Generation $g
             Add-SimPending -After ($engine.ReplaySec + $engine.RestartSec) -Kind 'engine-key-removed' -Generation $g
         }
@@ -556,9 +603,18 @@ function Invoke-SimTransition {
         }
         'service-fail' {
             if ($Item.Generation -ne $svc.Generation) { return }
-            Write-SimEvent -Log 'Application' -Source $svc.Name -Id 1002 -Level 'Error' -Message (Get-SimText -Which '1002')
+            if ($Item.Reason -eq 'stopped') {
+                # The service process ended on its own: the service control manager logs 7023.
+                Write-SimEvent -Log 'System' -Source 'Service Control Manager' -Id 7023 -Level 'Error' -Message ('The {0} service terminated with the following error: The service has returned a service-specific error code.' -f $svc.DisplayName) -Data @($svc.DisplayName)
+            }
+            else {
+                Write-SimEngineFailure
+            }
             $why = if ($Item.Reason -eq 'missing-key') {
                 'the engine found no restore key, ran a normal start and missed the log files (-528).'
+            }
+            elseif ($Item.Reason -eq 'stopped') {
+                'the service stopped during its start, before the engine had consumed the key.'
             }
             else {
                 'a log file named by the restore key is missing (-528); the key stays.'
@@ -582,6 +638,33 @@ function Invoke-SimTransition {
             $script:Sim.Engine.Database = 'consistent'
             Add-SimTimeline -Kind 'change' -Text 'Engine restarted the database, saw "EDB Database recovered" 01 and removed the Restore in Progress key.'
             Sync-SimCheckpoint
+            if ($script:Sim.Engine.PendingUntilRecovered) {
+                # KB Q178304: the replication agent syncs (1107, then 1108) before Running.
+                Write-SimEvent -Log 'Application' -Source $svc.Name -Id 1107 -Level 'Information' -Message 'The directory is synchronizing with the site after a restore.'
+                Add-SimPending -After $script:Sim.Engine.RestartSec -Kind 'service-running' -Generation $svc.Generation
+            }
+        }
+        'key-deny' {
+            # Someone (an administrator, a security tool) takes read access to the key away.
+            $script:Sim.KeyDenied = $true
+            Add-SimTimeline -Kind 'change' -Text 'The Restore in Progress key can no longer be read (access denied); it is still there.'
+        }
+        'resource-retry' {
+            # RetryPeriodOnFailure ran out: the cluster calls Online on the failed resource itself.
+            if ($Item.Generation -ne $res.Generation -or $res.State -ne 'Failed') { return }
+            Add-SimTimeline -Kind 'change' -Text ('The cluster retries the failed resource {0} (RetryPeriodOnFailure).' -f $res.Name)
+            Request-SimResourceOnline
+        }
+        'operator-online' {
+            # Someone brings the resource online in Cluster Administrator during the run.
+            Add-SimTimeline -Kind 'change' -Text ('An administrator brings the resource {0} online in Cluster Administrator.' -f $res.Name)
+            Request-SimResourceOnline
+        }
+        'other-resource-fails' {
+            # Another group's resource on this node fails: same event ids, other data.
+            $other = 'SQL Network Name (SQLVS1)'
+            Write-SimEvent -Log 'System' -Source $script:Sim.ClusterProvider -Id 1069 -Level 'Error' -Message ('Cluster resource ''{0}'' in clustered service or application ''SQL Group'' failed.' -f $other) -Data @($other, 'SQL Group')
+            Write-SimEvent -Log 'System' -Source $script:Sim.ClusterProvider -Id 1024 -Level 'Error' -Message ('The registry checkpoint for cluster resource ''{0}'' could not be restored to registry key HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\MSSQLSERVER.' -f $other) -Data @($other, 'SYSTEM\CurrentControlSet\Services\MSSQLSERVER')
         }
         'resource-online' {
             if ($Item.Generation -ne $res.Generation -or $res.State -ne 'OnlinePending') { return }
@@ -611,8 +694,10 @@ function Set-SimResourceFailed {
     $res = $script:Sim.Resource
     $res.Generation++
     $res.State = 'Failed'
-    Write-SimEvent -Log 'System' -Source 'ClusSvc' -Id $EventId -Level 'Error' -Message (Get-SimText -Which ([string]$EventId))
+    Write-SimClusterEvent -Id $EventId
     Add-SimTimeline -Kind 'change' -Text ('Resource {0} Failed.' -f $res.Name)
+    # RetryPeriodOnFailure: the cluster calls Online again by itself after the period.
+    Add-SimPending -After $res.RetryPeriodSec -Kind 'resource-retry' -Generation $res.Generation
 }
 
 function Request-SimResourceOnline {
@@ -626,13 +711,21 @@ function Request-SimResourceOnline {
     Add-SimTimeline -Kind 'change' -Text ('Resource {0} OnlinePending.' -f $res.Name)
     # Q174070 (b): before the resource comes online its checkpoints are written back.
     foreach ($root in @($res.Checkpoints.Keys)) {
-        if ($svc.State -ne 'Stopped') {
+        if ($svc.State -eq 'Running') {
             # The running service holds its key open (Q188674): the write-back fails, harmlessly.
-            Write-SimEvent -Log 'System' -Source 'ClusSvc' -Id 1024 -Level 'Error' -Message (Get-SimText -Which '1024')
+            Write-SimClusterEvent -Id 1024
         }
         else {
+            # Stopped, or StartPending: whether a starting engine already holds the key open is
+            # not documented, so the model lets the write-back through (the case that loses the key).
+            $hadKey = $null -ne (Get-SimKey -Path $script:Sim.RestoreKey)
             Restore-SimSubtree -Path $root -Snapshot $res.Checkpoints[$root]
             Add-SimTimeline -Kind 'change' -Text ('Cluster wrote its registry checkpoint back over HKLM\{0}.' -f $root)
+            if ($hadKey -and $svc.State -eq 'StartPending' -and $null -eq (Get-SimKey -Path $script:Sim.RestoreKey)) {
+                # The replay lost its key: the engine fails as in Q188674.
+                $svc.Generation++
+                Add-SimPending -After $script:Sim.Engine.FailSec -Kind 'service-fail' -Generation $svc.Generation -Reason 'missing-key'
+            }
         }
     }
     if ($res.FailOnline) {
@@ -667,6 +760,11 @@ function Test-SimClusterName {
     if (-not $script:Sim.Cluster.Nodes.Contains($script:Sim.ComputerName) -and (-not $Name -or $Name -eq '.')) {
         return $false
     }
+    # A name goes over RPC to the Cluster Name resource (DNS, the network, in a remote session
+    # a second hop); the local cluster needs none of that.
+    if ($Name -and $Name -ne '.' -and -not $script:Sim.NameReachable) {
+        return $false
+    }
     -not $Name -or $Name -eq '.' -or $Name -eq $script:Sim.Cluster.Name
 }
 
@@ -680,6 +778,19 @@ function New-SimNamed {
 
 function Get-SimResourceObject {
     $res = $script:Sim.Resource
+    if ($script:Sim.Deserialized) {
+        # PowerShell 7's Windows PowerShell compatibility session returns deserialized objects
+        # (about_Windows_PowerShell_Compatibility); at depth 1 nested objects become strings.
+        return [pscustomobject]@{
+            PSTypeName   = 'Deserialized.Microsoft.FailoverClusters.PowerShell.ClusterResource'
+            Name         = $res.Name
+            State        = $res.State
+            OwnerGroup   = $res.Group
+            OwnerNode    = $res.OwnerNode
+            ResourceType = 'Generic Service'
+            Cluster      = $script:Sim.Cluster.Name
+        }
+    }
     New-SimNamed -Property @{
         Name         = $res.Name
         State        = $res.State
@@ -697,6 +808,15 @@ function Get-SimStatusTable {
         'OnlinePending' { 'Online Pending' }
         'OfflinePending' { 'Offline Pending' }
         default { $res.State }
+    }
+    if ($script:Sim.Localized) {
+        # The status words are message-table strings (MSG_STATUS_*), localized: French here.
+        $state = switch ($res.State) {
+            'Online' { 'En ligne' }
+            'Offline' { 'Hors connexion' }
+            'Failed' { 'Échec' }
+            default { 'En attente' }
+        }
     }
     @(
         ('Listing status for resource ''{0}'':' -f $res.Name),
@@ -794,7 +914,7 @@ $script:Shadows['Get-Service'] = {
         ServiceName = $svc.Name
         DisplayName = $svc.DisplayName
         Status      = $svc.State
-        StartType   = 'Manual'
+        StartType   = $svc.StartType
     }
     # Start() asks the service control manager and returns at once, like ServiceController.
     $o | Add-Member -MemberType ScriptMethod -Name Start -Value {
@@ -803,8 +923,17 @@ $script:Shadows['Get-Service'] = {
             Add-SimCall -Command 'ServiceController.Start' -Arguments @($s.Name) -Result 'refused: already running'
             throw (New-Object -TypeName System.InvalidOperationException -ArgumentList ('Cannot start service {0} on computer ''.''. An instance of the service is already running.' -f $s.Name))
         }
+        if ($s.StartType -eq 'Disabled') {
+            # ServiceController.Start(): InvalidOperationException, Win32 1058 only inside it.
+            Add-SimCall -Command 'ServiceController.Start' -Arguments @($s.Name) -Result 'refused: disabled'
+            $inner = New-Object -TypeName System.ComponentModel.Win32Exception -ArgumentList 1058, 'The service cannot be started, either because it is disabled or because it has no enabled devices associated with it.'
+            throw (New-Object -TypeName System.InvalidOperationException -ArgumentList ('Cannot start service {0} on computer ''.''.' -f $s.Name), $inner)
+        }
         Start-SimService -By 'scm'
         Add-SimCall -Command 'ServiceController.Start' -Arguments @($s.Name) -Result 'StartPending'
+        if ($script:Sim.LogLoss) {
+            Lock-SimLogFile
+        }
     }
     $o | Add-Member -MemberType ScriptMethod -Name Refresh -Value { $this.Status = $script:Sim.Service.State }
     $o
@@ -823,6 +952,8 @@ $script:Shadows['Test-Path'] = {
         return Microsoft.PowerShell.Management\Test-Path @PSBoundParameters
     }
     $rel = ConvertTo-SimKeyPath -Path $given
+    # A key the caller may not read still answers $true: RegistryProvider.ItemExists catches
+    # SecurityException and UnauthorizedAccessException and returns true.
     $found = $null -ne $rel -and $null -ne (Get-SimKey -Path $rel)
     # Registry keys are containers.
     $answer = $found -and $PathType -ne 'Leaf'
@@ -843,7 +974,13 @@ $script:Shadows['Get-Item'] = {
     }
     $rel = ConvertTo-SimKeyPath -Path $given
     $key = if ($null -ne $rel) { Get-SimKey -Path $rel } else { $null }
-    Add-SimCall -Command 'Get-Item' -Arguments @($given) -Result $(if ($key) { 'key' } else { 'not found' })
+    $denied = $key -and (Test-SimKeyDenied -Path $rel)
+    Add-SimCall -Command 'Get-Item' -Arguments @($given) -Result $(if ($denied) { 'access denied' } elseif ($key) { 'key' } else { 'not found' })
+    if ($denied) {
+        # Get-Item on a key the caller may not read: a PermissionDenied error.
+        if (Test-SimQuiet -Bound $PSBoundParameters) { return }
+        $PSCmdlet.ThrowTerminatingError((New-SimError -Message 'Requested registry access is not allowed.' -ErrorId 'System.Security.SecurityException,Microsoft.PowerShell.Commands.GetItemCommand' -Category 'PermissionDenied' -ExceptionType 'System.Security.SecurityException'))
+    }
     if (-not $key) {
         if (Test-SimQuiet -Bound $PSBoundParameters) { return }
         $PSCmdlet.ThrowTerminatingError((New-SimError -Message ('Cannot find path ''{0}'' because it does not exist.' -f $given) -ErrorId 'PathNotFound'))
@@ -873,6 +1010,17 @@ $script:Shadows['Get-Item'] = {
         if ($d -is [array]) { return , $d }
         $d
     }
+    # A RegistryKey holds a handle until Close() or Dispose(); the model counts them.
+    $script:Sim.OpenKeys++
+    $o | Add-Member -NotePropertyName SimOpen -NotePropertyValue $true
+    $close = {
+        if ($this.SimOpen) {
+            $this.SimOpen = $false
+            $script:Sim.OpenKeys--
+        }
+    }
+    $o | Add-Member -MemberType ScriptMethod -Name Close -Value $close
+    $o | Add-Member -MemberType ScriptMethod -Name Dispose -Value $close
     $o
 }
 
@@ -919,6 +1067,9 @@ $script:Shadows['reg.exe'] = {
             elseif ($null -eq $rel -or $null -eq (Get-SimKey -Path $rel)) {
                 $code = 1; $out = @('ERROR: The system was unable to find the specified registry key or value.')
             }
+            elseif ($script:Sim.ExportFails -or (Test-SimKeyDenied -Path $rel)) {
+                $code = 1; $out = @('ERROR: Access is denied.')
+            }
             else {
                 $file = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($a[2])
                 if ((Microsoft.PowerShell.Management\Test-Path -LiteralPath $file) -and ($a -notcontains '/y')) {
@@ -946,6 +1097,9 @@ $script:Shadows['reg.exe'] = {
             $key = if ($null -ne $rel) { Get-SimKey -Path $rel } else { $null }
             if (-not $key) {
                 $code = 1; $out = @('ERROR: The system was unable to find the specified registry key or value.')
+            }
+            elseif (Test-SimKeyDenied -Path $rel) {
+                $code = 1; $out = @('ERROR: Access is denied.')
             }
             else {
                 $out = @('', ('HKEY_LOCAL_MACHINE\' + $key.Path)) + @($key.Values.Values | ForEach-Object {
@@ -1058,6 +1212,13 @@ $script:Shadows['Get-WinEvent'] = {
     }
     $shown = ($filters | ForEach-Object { ($_.GetEnumerator() | Sort-Object Name | ForEach-Object { '{0}={1}' -f $_.Name, (@($_.Value) -join ',') }) -join ';' }) -join ' '
     Add-SimCall -Command 'Get-WinEvent' -Arguments @($shown) -Result ('{0} events' -f $sorted.Count)
+    if ($script:Sim.ProviderBroken -and $shown -match 'ProviderName=Microsoft-Windows-FailoverClustering') {
+        # Get-WinEvent stops on a provider whose metadata it cannot load, not only on no events.
+        $e = New-SimError -Message 'Could not retrieve information about the Microsoft-Windows-FailoverClustering provider. Error: The system cannot find the file specified.' -ErrorId 'ProviderMetadataUnavailable,Microsoft.PowerShell.Commands.GetWinEventCommand' -Category 'NotSpecified' -ExceptionType 'System.Exception'
+        if ($PSBoundParameters['ErrorAction'] -eq 'Stop') { $PSCmdlet.ThrowTerminatingError($e) }
+        $PSCmdlet.WriteError($e)
+        return
+    }
     if ($sorted.Count -eq 0) {
         if (Test-SimQuiet -Bound $PSBoundParameters) { return }
         $PSCmdlet.ThrowTerminatingError((New-SimError -Message 'No events were found that match the specified selection criteria.' -ErrorId 'NoMatchingEventsFound'))
@@ -1065,13 +1226,27 @@ $script:Shadows['Get-WinEvent'] = {
     $sorted | ForEach-Object {
         [pscustomobject]@{
             LogName = $_.LogName; ProviderName = $_.ProviderName; Id = $_.Id; LevelDisplayName = $_.LevelDisplayName
-            TimeCreated = $_.TimeCreated; RecordId = $_.RecordId; Message = $_.Message
+            TimeCreated = $_.TimeCreated; RecordId = $_.RecordId; Message = $_.Message; Properties = $_.Properties
         }
     }
 }
 
 # The FailoverClusters cmdlets, installed only when the scenario has them.
 $script:ClusterShadows = [ordered]@{}
+
+$script:ClusterShadows['Get-Cluster'] = {
+    # Without -Name: the local cluster.
+    [CmdletBinding()]
+    param([Parameter(Position = 0)] [string]$Name)
+    Add-SimCall -Command 'Get-Cluster' -Arguments @($(if ($Name) { @('-Name', $Name) } else { @() }))
+    if (-not (Test-SimClusterName -Name $Name)) {
+        $PSCmdlet.ThrowTerminatingError((New-SimError -Message ('The cluster ''{0}'' could not be reached: the RPC server is unavailable.' -f $Name) -ErrorId 'ClusterNotFound' -Category 'ConnectionError' -ExceptionType 'System.InvalidOperationException'))
+    }
+    if ($script:Sim.Deserialized) {
+        return [pscustomobject]@{ Name = $script:Sim.Cluster.Name; Domain = 'CONTOSO' }
+    }
+    New-SimNamed -Property @{ Name = $script:Sim.Cluster.Name; Domain = 'CONTOSO' }
+}
 
 $script:ClusterShadows['Get-ClusterNode'] = {
     [CmdletBinding()]
@@ -1242,6 +1417,8 @@ function Initialize-SimNode {
         RestartSec  = [math]::Max(1, [math]::Min(10, [math]::Floor($t.recoverySec / 6)))
         FailSec     = $startSec
         OnlineSec   = [math]::Max(1, [math]::Min(10, [math]::Floor($t.resourceOnlineSec / 4)))
+        PendingUntilRecovered = $false
+        StopsDuringStart      = $false
     }
     $serviceKey = 'SYSTEM\CurrentControlSet\Services\' + $Cluster.serviceName
     $script:Sim = @{
@@ -1260,7 +1437,7 @@ function Initialize-SimNode {
         Cmdlets      = $true
         RestoreKey   = ([string]$Cluster.restoreKey).Trim('\')
         ServiceKey   = $serviceKey
-        Service      = @{ Name = [string]$Cluster.serviceName; DisplayName = ''; State = 'Stopped'; Exists = $true; Generation = 0 }
+        Service      = @{ Name = [string]$Cluster.serviceName; DisplayName = ''; State = 'Stopped'; Exists = $true; Generation = 0; StartType = 'Manual' }
         Engine       = $engine
         Cluster      = @{ Name = [string]$Cluster.name; Nodes = $nodes }
         Resource     = @{
@@ -1271,10 +1448,25 @@ function Initialize-SimNode {
             Generation  = 0
             FailOnline  = $false
             Checkpoints = [ordered]@{}
+            # RetryPeriodOnFailure: 0x36EE80 ms (1 hour) by default.
+            RetryPeriodSec = 3600
         }
         Files        = [ordered]@{}
         Drives       = [ordered]@{}
+        # Windows 2008 and later log cluster events as Microsoft-Windows-FailoverClustering.
+        ClusterProvider = 'ClusSvc'
+        NameReachable   = $true
+        Deserialized    = $false
+        Localized       = $false
+        KeyDenied       = $false
+        MessagesMissing = $false
+        ProviderBroken  = $false
+        LogLoss         = $false
+        ExportFails     = $false
+        OpenKeys        = 0
     }
+    # The cluster hive, loaded below HKLM on a node, names the cluster.
+    Set-SimValue -Path 'Cluster' -Name 'ClusterName' -Kind 'String' -Data ([string]$Cluster.name)
     $sa = 'SYSTEM\CurrentControlSet\Services\MSExchangeSA'
     Set-SimValue -Path $sa -Name 'DisplayName' -Kind 'String' -Data 'Microsoft Exchange System Attendant'
     New-SimServiceTree -Service $Cluster.serviceName -Store $store
@@ -1294,7 +1486,7 @@ function Initialize-SimNode {
 
     switch ($Scenario) {
         'restored' { }
-        'key-lost' {
+        { $_ -in 'key-lost', 'key-lost-offline' } {
             # An export of the key taken before it was lost, as this script's backup step writes
             # it; then someone brought the resource online first (Q188674).
             $script:Sim.Files['keyExport'] = '{0}\restore-{1}-key-{2}.reg' -f $Cluster.logFolder, $Cluster.name, $script:Epoch.AddHours(-2).ToString('yyyyMMdd-HHmmss')
@@ -1303,9 +1495,16 @@ function Initialize-SimNode {
             Write-SimRegFile -KeyPath $script:Sim.RestoreKey -FilePath $file
             $hourAgo = $script:Epoch.AddHours(-1)
             Restore-SimSubtree -Path $serviceKey -Snapshot $script:Sim.Resource.Checkpoints[$serviceKey]
-            Write-SimEvent -Log 'Application' -Source $Cluster.serviceName -Id 1002 -Level 'Error' -Message (Get-SimText -Which '1002') -At $hourAgo
-            Write-SimEvent -Log 'System' -Source 'ClusSvc' -Id 1042 -Level 'Error' -Message (Get-SimText -Which '1042') -At $hourAgo.AddSeconds(1)
+            Write-SimEngineFailure -At $hourAgo
+            Write-SimClusterEvent -Id 1042 -At $hourAgo.AddSeconds(1)
             $script:Sim.Resource.State = 'Failed'
+            if ($Scenario -eq 'key-lost-offline') {
+                # An administrator took the failed resource offline, so the cluster leaves it.
+                $script:Sim.Resource.State = 'Offline'
+            }
+            else {
+                Add-SimPending -After 60 -Kind 'resource-retry' -Generation $script:Sim.Resource.Generation
+            }
         }
         'service-fails' { $engine.LogsMissing = $true }
         'resource-fails' { $script:Sim.Resource.FailOnline = $true }
@@ -1322,7 +1521,65 @@ function Initialize-SimNode {
         'not-owner' { $script:Sim.Resource.OwnerNode = $nodes[1] }
         'no-cmdlets' { $script:Sim.Cmdlets = $false }
         'not-elevated' { $script:Sim.Elevated = $false }
+        'long-start-pending' {
+            # KB Q178304: StartPending for the whole replay and sync, far beyond serviceStartSec.
+            $engine.PendingUntilRecovered = $true
+            $engine.ReplaySec = [math]::Max($engine.StartSec + 1, [math]::Floor($t.recoverySec * 2 / 3))
+        }
+        'started-by-hand' {
+            # KB Q188674's manual procedure: the operator started the service in Services.
+            $engine.PendingUntilRecovered = $true
+            Start-SimService -By 'scm'
+        }
+        'resource-already-failed' {
+            # The resource failed 59 minutes ago; the key is there. RetryPeriodOnFailure runs out
+            # in a minute and the cluster calls Online by itself.
+            $res = $script:Sim.Resource
+            $res.State = 'Failed'
+            Write-SimClusterEvent -Id 1069 -At $script:Epoch.AddMinutes(-59)
+            Add-SimPending -After 60 -Kind 'resource-retry' -Generation $res.Generation
+        }
+        'resource-changed' {
+            Add-SimPending -After ($engine.StartSec + 30) -Kind 'operator-online'
+        }
+        'compat-session' { $script:Sim.Deserialized = $true }
+        'remote-session' { $script:Sim.NameReachable = $false }
+        'wrong-cluster' { $script:Sim.Cluster.Name = [string]$Cluster.name + '-DR' }
+        'key-unreadable' {
+            $engine.ReplaySec = $engine.StartSec + $t.recoverySec + $t.serviceStartSec + 3600
+            Add-SimPending -After ($engine.StartSec + 60) -Kind 'key-deny'
+        }
+        'other-events' {
+            $script:Sim.ClusterProvider = 'Microsoft-Windows-FailoverClustering'
+            Add-SimPending -After 30 -Kind 'other-resource-fails'
+        }
+        'event-messages-missing' {
+            $engine.LogsMissing = $true
+            $script:Sim.MessagesMissing = $true
+            $script:Sim.ProviderBroken = $true
+        }
+        'service-disabled' {
+            # KB Q296229: the services are set to Disabled during the restore.
+            $script:Sim.Service.StartType = 'Disabled'
+            Set-SimValue -Path $serviceKey -Name 'Start' -Kind 'DWord' -Data ([int]4)
+        }
+        'log-write-fails' { $script:Sim.LogLoss = $true }
+        'localized-cluster-exe' {
+            $script:Sim.Cmdlets = $false
+            $script:Sim.Localized = $true
+        }
+        'wow64-host' { }
+        'backup-fails' { $script:Sim.ExportFails = $true }
+        'online-with-key' {
+            # Someone brought the resource online while the service was already running: the
+            # checkpoint did not overwrite the key, but the engine has not consumed it yet.
+            $script:Sim.Service.State = 'Running'
+            $script:Sim.Resource.State = 'Online'
+        }
+        'service-stops' { $engine.StopsDuringStart = $true }
     }
+    # A 32-bit PowerShell on 64-bit Windows runs under WOW64, which sets PROCESSOR_ARCHITEW6432.
+    $env:PROCESSOR_ARCHITEW6432 = if ($Scenario -eq 'wow64-host') { 'AMD64' } else { $null }
 
 
     $env:COMPUTERNAME = $script:Sim.ComputerName
@@ -1360,6 +1617,18 @@ function Install-SimDrive {
     }
 }
 
+function Lock-SimLogFile {
+    # The log folder's volume stops taking writes (full, or gone): each log file becomes a path
+    # nothing can append to.
+    foreach ($dir in $script:Sim.Drives.Values) {
+        foreach ($f in @(Microsoft.PowerShell.Management\Get-ChildItem -LiteralPath $dir -Recurse -File -Filter '*.log')) {
+            Microsoft.PowerShell.Management\Remove-Item -LiteralPath $f.FullName
+            $null = Microsoft.PowerShell.Management\New-Item -ItemType Directory -Path $f.FullName
+        }
+    }
+    Add-SimTimeline -Kind 'change' -Text 'The log folder stopped taking writes.'
+}
+
 function Add-SimMark {
     # A line in the timeline from the driver, such as the start or end of a script run.
     param([Parameter(Mandatory)] [string]$Text)
@@ -1392,6 +1661,7 @@ function Get-SimState {
         cluster    = [ordered]@{ name = $script:Sim.Cluster.Name; nodes = @($script:Sim.Cluster.Nodes) }
         resource   = [ordered]@{ name = $res.Name; group = $res.Group; ownerNode = $res.OwnerNode; state = $res.State }
         checkpoint = $checkpoints
+        openKeyHandles = $script:Sim.OpenKeys
     }
 }
 

@@ -16,6 +16,24 @@ export const SCENARIOS = [
   'not-owner',
   'no-cmdlets',
   'not-elevated',
+  'long-start-pending',
+  'started-by-hand',
+  'resource-already-failed',
+  'resource-changed',
+  'key-lost-offline',
+  'compat-session',
+  'remote-session',
+  'wrong-cluster',
+  'key-unreadable',
+  'other-events',
+  'event-messages-missing',
+  'service-disabled',
+  'log-write-fails',
+  'localized-cluster-exe',
+  'wow64-host',
+  'backup-fails',
+  'online-with-key',
+  'service-stops',
 ] as const;
 
 /** One named starting state of the simulated node. */
@@ -124,6 +142,8 @@ export interface SimState {
   resource: { name: string; group: string; ownerNode: string; state: string };
   /** Each checkpointed key with the keys its saved copy holds. */
   checkpoint: Record<string, { keys: string[]; hasRestoreKey: boolean }>;
+  /** Registry keys the script opened with Get-Item and did not close. */
+  openKeyHandles: number;
 }
 
 /** The -ResultPath JSON of a generated script (schema clusrestore/result/v1). */

@@ -28,6 +28,36 @@ export const SCENARIO_TEXT: Record<ScenarioName, string> = {
   'not-owner': 'the other node owns the resource group',
   'no-cmdlets': 'the FailoverClusters cmdlets are not installed, only cluster.exe',
   'not-elevated': 'the script runs without administrator rights (Medium integrity)',
+  'long-start-pending':
+    'the directory stays StartPending for the whole replay and sync (KB Q178304), far beyond the start timeout',
+  'started-by-hand':
+    'the operator already started the service by hand (KB Q188674): StartPending with the key present, the resource offline',
+  'resource-already-failed':
+    'the resource is Failed with the key present, and the cluster retries it by itself in a minute (RetryPeriodOnFailure)',
+  'resource-changed':
+    'an administrator brings the resource online in Cluster Administrator during the recovery wait',
+  'key-lost-offline':
+    'as key-lost, but an administrator has taken the failed resource offline since; an export of the key lies in the log folder',
+  'compat-session':
+    "PowerShell 7's compatibility session returns deserialized cluster objects: OwnerNode and OwnerGroup are strings",
+  'remote-session':
+    'the cluster cannot be reached by its name (a second hop in a remote session); the local cluster answers',
+  'wrong-cluster': "this node's cluster has another name than the inventory's",
+  'key-unreadable':
+    'the key becomes unreadable (access denied) during the recovery wait while it still exists',
+  'other-events':
+    "Windows 2008 and later (Microsoft-Windows-FailoverClustering): another group's resource fails during the run (1069, 1024)",
+  'event-messages-missing':
+    "a log file is missing (-528), the service's message file is missing (empty event text) and the cluster provider's metadata cannot be loaded",
+  'service-disabled': 'the service is set to Disabled, as KB Q296229 has it during a restore',
+  'log-write-fails': 'the log folder stops taking writes once the service start was requested',
+  'localized-cluster-exe':
+    'no FailoverClusters cmdlets, and cluster.exe prints its status words in French',
+  'wow64-host': 'the script runs in 32-bit PowerShell on 64-bit Windows (WOW64)',
+  'backup-fails': 'reg.exe export of the key fails (access denied)',
+  'online-with-key':
+    'the resource is online and the service running while the key is still there: not yet recovered',
+  'service-stops': 'the service goes StartPending, then stops on its own during the start',
 };
 
 /** One line of a step: a command that changed the node, a wait, a change of the model, an event. */
