@@ -768,6 +768,13 @@ function Test-SimClusterName {
     -not $Name -or $Name -eq '.' -or $Name -eq $script:Sim.Cluster.Name
 }
 
+function Get-SimClusterArg {
+    # '-Cluster NAME' as the script passed it, or nothing for the local cluster.
+    param([AllowEmptyString()] [string]$Cluster)
+    if ($Cluster) { return @('-Cluster', $Cluster) }
+    @()
+}
+
 function New-SimNamed {
     # Objects whose ToString() is their name, as the FailoverClusters objects print.
     param([Parameter(Mandatory)] [hashtable]$Property)
@@ -1251,7 +1258,7 @@ $script:ClusterShadows['Get-Cluster'] = {
 $script:ClusterShadows['Get-ClusterNode'] = {
     [CmdletBinding()]
     param([Parameter(Position = 0)] [string[]]$Name, [string]$Cluster)
-    Add-SimCall -Command 'Get-ClusterNode' -Arguments @('-Cluster', $Cluster)
+    Add-SimCall -Command 'Get-ClusterNode' -Arguments @(Get-SimClusterArg -Cluster $Cluster)
     if (-not (Test-SimClusterName -Name $Cluster)) {
         $PSCmdlet.ThrowTerminatingError((New-SimError -Message ('The cluster ''{0}'' could not be reached: the RPC server is unavailable.' -f $Cluster) -ErrorId 'ClusterNotFound' -Category 'ConnectionError' -ExceptionType 'System.InvalidOperationException'))
     }
@@ -1269,7 +1276,7 @@ $script:ClusterShadows['Get-ClusterResource'] = {
     param([Parameter(Position = 0)] [string[]]$Name, [string]$Cluster)
     $res = $script:Sim.Resource
     $found = -not $Name -or $Name -contains $res.Name
-    Add-SimCall -Command 'Get-ClusterResource' -Arguments @('-Cluster', $Cluster, '-Name', ($Name -join ',')) -Result $(if ($found) { $res.State } else { 'not found' })
+    Add-SimCall -Command 'Get-ClusterResource' -Arguments @((Get-SimClusterArg -Cluster $Cluster) + @('-Name', ($Name -join ','))) -Result $(if ($found) { $res.State } else { 'not found' })
     if (-not (Test-SimClusterName -Name $Cluster)) {
         $PSCmdlet.ThrowTerminatingError((New-SimError -Message ('The cluster ''{0}'' could not be reached: the RPC server is unavailable.' -f $Cluster) -ErrorId 'ClusterNotFound' -Category 'ConnectionError' -ExceptionType 'System.InvalidOperationException'))
     }
@@ -1284,7 +1291,7 @@ $script:ClusterShadows['Get-ClusterGroup'] = {
     [CmdletBinding()]
     param([Parameter(Position = 0)] [string[]]$Name, [string]$Cluster)
     $res = $script:Sim.Resource
-    Add-SimCall -Command 'Get-ClusterGroup' -Arguments @('-Cluster', $Cluster, '-Name', ($Name -join ','))
+    Add-SimCall -Command 'Get-ClusterGroup' -Arguments @((Get-SimClusterArg -Cluster $Cluster) + @('-Name', ($Name -join ',')))
     if (-not (Test-SimClusterName -Name $Cluster)) {
         $PSCmdlet.ThrowTerminatingError((New-SimError -Message ('The cluster ''{0}'' could not be reached.' -f $Cluster) -ErrorId 'ClusterNotFound' -Category 'ConnectionError' -ExceptionType 'System.InvalidOperationException'))
     }
@@ -1301,10 +1308,10 @@ $script:ClusterShadows['Start-ClusterResource'] = {
     param([Parameter(Position = 0)] [string]$Name, [string]$Cluster, [int]$Wait = -1, [switch]$IgnoreLocked)
     $res = $script:Sim.Resource
     if (-not (Test-SimClusterName -Name $Cluster) -or $Name -ne $res.Name) {
-        Add-SimCall -Command 'Start-ClusterResource' -Arguments @('-Cluster', $Cluster, '-Name', $Name, '-Wait', $Wait) -Result 'not found'
+        Add-SimCall -Command 'Start-ClusterResource' -Arguments @((Get-SimClusterArg -Cluster $Cluster) + @('-Name', $Name, '-Wait', $Wait)) -Result 'not found'
         $PSCmdlet.ThrowTerminatingError((New-SimError -Message ('The resource ''{0}'' was not found.' -f $Name) -ErrorId 'ClusterObjectNotFound'))
     }
-    $entry = Add-SimCall -Command 'Start-ClusterResource' -Arguments @('-Cluster', $Cluster, '-Name', $Name, '-Wait', $Wait) -PassThru
+    $entry = Add-SimCall -Command 'Start-ClusterResource' -Arguments @((Get-SimClusterArg -Cluster $Cluster) + @('-Name', $Name, '-Wait', $Wait)) -PassThru
     Request-SimResourceOnline
     # No -Wait: until the state settles; -Wait 0: return at once.
     $limit = if ($Wait -lt 0) { 86400 } else { $Wait }
@@ -1327,7 +1334,7 @@ $script:ClusterShadows['Stop-ClusterResource'] = {
         $PSCmdlet.ThrowTerminatingError((New-SimError -Message ('The resource ''{0}'' was not found.' -f $Name) -ErrorId 'ClusterObjectNotFound'))
     }
     Request-SimResourceOffline
-    Add-SimCall -Command 'Stop-ClusterResource' -Arguments @('-Cluster', $Cluster, '-Name', $Name) -Result $res.State
+    Add-SimCall -Command 'Stop-ClusterResource' -Arguments @((Get-SimClusterArg -Cluster $Cluster) + @('-Name', $Name)) -Result $res.State
     Get-SimResourceObject
 }
 
@@ -1540,7 +1547,8 @@ function Initialize-SimNode {
             Add-SimPending -After 60 -Kind 'resource-retry' -Generation $res.Generation
         }
         'resource-changed' {
-            Add-SimPending -After ($engine.StartSec + 30) -Kind 'operator-online'
+            # A second after the engine removed the key, before the script has proven it gone.
+            Add-SimPending -After ($engine.ReplaySec + $engine.RestartSec + 1) -Kind 'operator-online'
         }
         'compat-session' { $script:Sim.Deserialized = $true }
         'remote-session' { $script:Sim.NameReachable = $false }
