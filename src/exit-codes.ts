@@ -31,14 +31,15 @@ export const SCRIPT_EXIT_CODES = [
   {
     code: 2,
     name: 'usage',
-    meaning: 'Bad parameters (for example -RestoreKeyFrom names no file).',
+    meaning:
+      'Bad parameters (for example -RestoreKeyFrom names no file, or -NonInteractive without -Confirm:$false).',
     changed: 'no',
   },
   {
     code: 10,
     name: 'preflight-failed',
     meaning:
-      'A read-only check failed (not elevated, wrong cluster, resource or service missing, service already running, resource online while the key is present).',
+      'A read-only check failed (not elevated, wrong cluster, resource or service missing, resource not Offline or its state unreadable, service Disabled, restore key unreadable, resource online while the key is present), or the resource or key changed just before the service start.',
     changed: 'no',
   },
   {
@@ -71,20 +72,21 @@ export const SCRIPT_EXIT_CODES = [
     code: 40,
     name: 'service-failed',
     meaning:
-      'The service did not reach Running within its timeout or stopped while starting; the resource was not brought online.',
+      'The service could not be started, did not reach StartPending or Running within its timeout, or stopped during its start or the recovery; the resource was not brought online.',
     changed: 'yes',
   },
   {
     code: 50,
     name: 'recovery-not-confirmed',
     meaning:
-      'The service runs but the engine did not remove the restore key within the timeout; the resource was not brought online.',
+      'Within the timeout the engine did not remove the restore key (or its absence could not be proven, or the service did not report Running); the resource was not brought online.',
     changed: 'yes',
   },
   {
     code: 60,
     name: 'resource-failed',
-    meaning: 'The cluster resource did not reach Online within its timeout.',
+    meaning:
+      'The cluster resource did not reach Online within its timeout, or changed state outside the script (or the key came back) just before the online step and was not brought online.',
     changed: 'yes',
   },
   {

@@ -35,7 +35,7 @@ export const SCENARIO_TEXT: Record<ScenarioName, string> = {
   'resource-already-failed':
     'the resource is Failed with the key present, and the cluster retries it by itself in a minute (RetryPeriodOnFailure)',
   'resource-changed':
-    'an administrator brings the resource online in Cluster Administrator during the recovery wait',
+    'an administrator brings the resource online in Cluster Administrator right after the engine removed the key, before the script has proven it gone',
   'key-lost-offline':
     'as key-lost, but an administrator has taken the failed resource offline since; an export of the key lies in the log folder',
   'compat-session':
@@ -202,9 +202,10 @@ const STEP_SIGNATURE: Record<string, (e: SimTimelineEntry) => boolean> = {
   'import-key': (e) => e.command === 'reg.exe' && /^import$/i.test(e.args?.[0] ?? ''),
   'backup-key': (e) => e.command === 'reg.exe' && /^export$/i.test(e.args?.[0] ?? ''),
   'start-service': (e) => /^ServiceController\.Start$|^Start-Service$/.test(e.command ?? ''),
-  // The replay wait starts by looking at the key, which the service wait never does.
+  // The replay wait starts by reading the key, which the service wait never does.
   'confirm-recovery': (e) =>
-    e.command === 'Test-Path' && /Registry::|^HK/i.test(String(e.args?.[0] ?? '')),
+    (e.command === 'Test-Path' || e.command === 'Get-Item') &&
+    /Registry::|^HK/i.test(String(e.args?.[0] ?? '')),
   'online-resource': isOnlineRequest,
 };
 

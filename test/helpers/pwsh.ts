@@ -97,3 +97,17 @@ export function askedOnline(entries: SimTimelineEntry[]): boolean {
 export function loggedEvents(entries: SimTimelineEntry[]): string[] {
   return entries.filter((e) => e.kind === 'event').map((e) => `${e.log} ${e.id} ${e.source}`);
 }
+
+/** Nothing on the node changed in run 1, and nothing that could change it was called. */
+export function expectUntouched(run: {
+  timeline: SimTimelineEntry[];
+  initialState: SimState;
+  finalState: SimState;
+}): void {
+  expect(nodeState(run.finalState)).toEqual(nodeState(run.initialState));
+  const called = calls(runEntries(run.timeline, 1));
+  expect(
+    called.filter((c) => /^(reg\.exe (export|import)|ServiceController\.Start)/.test(c)),
+  ).toEqual([]);
+  expect(askedOnline(runEntries(run.timeline, 1))).toBe(false);
+}

@@ -15,7 +15,7 @@ import {
 } from '../helpers/pwsh';
 
 /**
- * -RestoreKeyFrom: the key is missing (the key-lost scenario) and the operator has an export of
+ * -RestoreKeyFrom: the key is missing (key-lost-offline: lost, the resource taken offline since) and the operator has an export of
  * it. A good export is imported and the restore goes on; anything else is refused unchanged.
  */
 const EXAMPLE = generatedPs1('example', 'EXCL01');
@@ -92,7 +92,7 @@ describePwsh('-RestoreKeyFrom against the simulated node', () => {
   it('a good export (this script\u2019s own backup): checked, imported before the service starts, then recovered', async () => {
     const run = await runScenario({
       script: EXAMPLE.bytes,
-      scenario: 'key-lost',
+      scenario: 'key-lost-offline',
       cluster: EXAMPLE.cluster,
       args: ['-Confirm:$false', '-RestoreKeyFrom', '{scenario:keyExport}'],
     });
@@ -127,7 +127,7 @@ describePwsh('-RestoreKeyFrom against the simulated node', () => {
   it('a good export under -WhatIf: checked, the import listed with the other steps, nothing changed', async () => {
     const run = await runScenario({
       script: EXAMPLE.bytes,
-      scenario: 'key-lost',
+      scenario: 'key-lost-offline',
       cluster: EXAMPLE.cluster,
       args: ['-WhatIf', '-RestoreKeyFrom', '{scenario:keyExport}'],
     });
@@ -144,7 +144,7 @@ describePwsh('-RestoreKeyFrom against the simulated node', () => {
     writeFileSync(file, bytes);
     const run = await runScenario({
       script: EXAMPLE.bytes,
-      scenario: 'key-lost',
+      scenario: 'key-lost-offline',
       cluster: EXAMPLE.cluster,
       args: ['-Confirm:$false', '-RestoreKeyFrom', file],
     });
@@ -171,7 +171,7 @@ describePwsh('-RestoreKeyFrom against the simulated node', () => {
   it('a -RestoreKeyFrom that names no file is a usage error before anything runs', async () => {
     const run = await runScenario({
       script: EXAMPLE.bytes,
-      scenario: 'key-lost',
+      scenario: 'key-lost-offline',
       cluster: EXAMPLE.cluster,
       args: ['-Confirm:$false', '-RestoreKeyFrom', join(dir, 'no-such.reg')],
     });

@@ -58,8 +58,8 @@ set "EXIT_declined=80"
 
 rem ---- Step words, shared with the generator's plan and the PowerShell script's -WhatIf ----
 set "CR_OP_BACKUP=Export the registry key to the log folder with reg.exe export"
-set "CR_OP_START=Start the service through the service control manager and wait up to {0} s for Running"
-set "CR_OP_RECOVER=Wait up to {0} s for the engine to replay the logs and remove the key"
+set "CR_OP_START=Start the service through the service control manager unless it is already starting or running, and wait up to {0} s for the start"
+set "CR_OP_RECOVER=Wait up to {0} s for the engine to replay the logs, remove the key and report Running"
 set "CR_OP_ONLINE=Bring the cluster resource online and wait up to {0} s for Online"
 rem {0} in a step's words is its timeout; call gives the line a second expansion to fill it in.
 call set "CR_OP_START=%%CR_OP_START:{0}=%CR_START_SEC%%%"

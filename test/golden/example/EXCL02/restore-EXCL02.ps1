@@ -16,21 +16,29 @@
     Application event 1002, System event 1042, and the resource fails.
 
     Run on the node that owns the resource's group, this script:
-      1. checks, changing nothing: administrator rights, that this computer is a node of the
-         cluster and owns the resource's group, that the resource exists and is not online,
-         that the service exists and is stopped, and that the restore key exists (its values go
-         to the log);
+      1. checks, changing nothing: administrator rights, a 64-bit PowerShell, that this computer
+         is a node of the local cluster and that cluster has the inventory's name, that it owns
+         the resource's group, that the resource is Offline (a Failed resource is retried by the
+         cluster itself, so it is refused with the command that takes it offline), that the
+         service exists and is not Disabled, and that the restore key exists (its values go to
+         the log);
       2. stops if the key is missing: the restore has to be repeated with the backup program's
          "Start services after restore" option;
       3. exports the key with reg.exe into the log folder;
-      4. starts the service through the service control manager and waits for Running;
-      5. waits until the engine has replayed the logs and removed the key;
-      6. brings the cluster resource online and waits for Online;
+      4. reads the resource and the key again, then starts the service through the service
+         control manager and waits for StartPending or Running; a service already starting or
+         running (started by hand, or by an earlier run) is not started again: the script
+         resumes at the next step;
+      5. waits until the engine has replayed the logs and removed the key (its absence read
+         twice, the parent key readable) and the service reports Running; the service may stay
+         StartPending the whole time (KB Q178304);
+      6. reads the resource and the key again, then brings the cluster resource online and
+         waits for Online;
       7. checks the outcome. System event 1024 ("registry checkpoint ... could not be restored")
-         follows step 6; it is expected and harmless.
+         for this resource follows step 6; it is expected and harmless.
 
     Each change asks for confirmation first (ConfirmImpact High); -Confirm:$false runs without
-    asking, -WhatIf runs the checks and lists the steps. Running the script again after success
+    asking (and is required under -NonInteractive), -WhatIf runs the checks and lists the steps. Running the script again after success
     finds the work done and exits 0. The cluster, its nodes, the service, the resource, the key,
     the log folder and the timeouts are in the data block at the top of the script, written by
     clusrestore from its inventory.
@@ -66,8 +74,9 @@
     The key is missing but was exported earlier: checks the export, imports it, then goes on.
 
 .NOTES
-    Needs Windows PowerShell 5.1 or PowerShell 7, run as administrator. Uses the FailoverClusters
-    cmdlets when they are installed and cluster.exe otherwise. The log file and the key export go
+    Needs Windows PowerShell 5.1 (Windows Server 2008 R2 SP1 and later) or PowerShell 7, 64-bit,
+    run as administrator. Uses the FailoverClusters cmdlets when they are installed and
+    cluster.exe otherwise, always on the local cluster. The log file and the key export go
     to the log folder named in the data block.
 
     Exit codes:
@@ -114,8 +123,8 @@ $ResourceOnlineTimeoutSec = 300
 $StepText = @{
     BackupKey       = 'Export the registry key to the log folder with reg.exe export'
     ImportKey       = 'Import the registry key from the -RestoreKeyFrom file with reg.exe import'
-    StartService    = 'Start the service through the service control manager and wait up to {0} s for Running'
-    ConfirmRecovery = 'Wait up to {0} s for the engine to replay the logs and remove the key'
+    StartService    = 'Start the service through the service control manager unless it is already starting or running, and wait up to {0} s for the start'
+    ConfirmRecovery = 'Wait up to {0} s for the engine to replay the logs, remove the key and report Running'
     OnlineResource  = 'Bring the cluster resource online and wait up to {0} s for Online'
 }
 $ExitCodes = [ordered]@{
@@ -159,7 +168,14 @@ function Write-RestoreLog {
     $line = '{0} {1,-7} {2}' -f (Get-Date).ToString('yyyy-MM-dd HH:mm:ss'), $Level.ToUpperInvariant(), $Message
     $script:LogLines.Add($line)
     if ($script:LogFile) {
-        [System.IO.File]::AppendAllText($script:LogFile, $line + "`r`n", $script:Utf8NoBom)
+        try {
+            [System.IO.File]::AppendAllText($script:LogFile, $line + "`r`n", $script:Utf8NoBom)
+        }
+        catch {
+            # A log that cannot be written must not stop a restore halfway: warn once, go on.
+            $script:LogFile = $null
+            Write-Warning -Message ('The log file {0} can no longer be written ({1}); the run goes on, logging to this console only.' -f $script:LogPath, $_.Exception.Message)
+        }
     }
     switch ($Level) {
         'Info' { Write-Information -MessageData $Message }
@@ -362,12 +378,50 @@ function Test-Elevation {
     @($run.Output | Where-Object -FilterScript { $_ -match 'S-1-16-(12288|16384)\b' }).Count -gt 0
 }
 
-function Get-ClusterNodeName {
-    # Names of the nodes of the cluster named in the data block.
-    if ($script:UseCmdlets) {
-        return @(Get-ClusterNode -Cluster $ClusterName -ErrorAction Stop | ForEach-Object -Process { [string]$_.Name })
+function Get-InnermostMessage {
+    # The message of the innermost exception: the Win32 text is often two wrappers deep.
+    param(
+        [Parameter(Mandatory)]
+        [System.Exception]$Exception
+    )
+    while ($null -ne $Exception.InnerException) {
+        $Exception = $Exception.InnerException
     }
-    $run = Invoke-NativeCommand -FilePath 'cluster.exe' -ArgumentList @(('/cluster:' + $ClusterName), 'node')
+    $Exception.Message
+}
+
+function Get-NameOf {
+    # A cluster object's name, whether it arrives live (an object with .Name) or deserialized
+    # through PowerShell 7's compatibility session (a string).
+    param(
+        [Parameter()]
+        [AllowNull()]
+        [object]$Value
+    )
+    if ($null -eq $Value) {
+        return ''
+    }
+    if ($Value -isnot [string] -and $null -ne $Value.PSObject.Properties['Name']) {
+        return [string]$Value.Name
+    }
+    [string]$Value
+}
+
+function Get-LocalClusterName {
+    # The name of this node's cluster, read locally: no DNS, no RPC to the cluster name.
+    if ($script:UseCmdlets) {
+        return Get-NameOf -Value (Get-Cluster -ErrorAction Stop)
+    }
+    # The cluster hive below HKLM names the cluster.
+    [string](Get-ItemProperty -LiteralPath 'Registry::HKEY_LOCAL_MACHINE\Cluster' -Name 'ClusterName' -ErrorAction Stop).ClusterName
+}
+
+function Get-ClusterNodeName {
+    # Names of the nodes of the local cluster.
+    if ($script:UseCmdlets) {
+        return @(Get-ClusterNode -ErrorAction Stop | ForEach-Object -Process { Get-NameOf -Value $_ })
+    }
+    $run = Invoke-NativeCommand -FilePath 'cluster.exe' -ArgumentList @('node')
     if ($run.ExitCode -ne 0) {
         throw ('cluster.exe node ended with exit code {0}: {1}' -f $run.ExitCode, ($run.Output -join ' '))
     }
@@ -379,10 +433,11 @@ function Get-ClusterNodeName {
 
 function Get-RestoreResource {
     # The resource's state (Online, Offline, Failed, OnlinePending, ...), owner node and group.
+    # State is '' when the resource was found but its state could not be read.
     $missing = @{ Exists = $false; State = ''; OwnerNode = ''; Group = ''; Detail = '' }
     if ($script:UseCmdlets) {
         try {
-            $resource = Get-ClusterResource -Cluster $ClusterName -Name $ResourceName -ErrorAction Stop
+            $resource = Get-ClusterResource -Name $ResourceName -ErrorAction Stop
         }
         catch {
             $missing.Detail = $_.Exception.Message
@@ -391,19 +446,20 @@ function Get-RestoreResource {
         return [pscustomobject]@{
             Exists    = $true
             State     = [string]$resource.State
-            OwnerNode = [string]$resource.OwnerNode.Name
-            Group     = [string]$resource.OwnerGroup.Name
+            OwnerNode = Get-NameOf -Value $resource.OwnerNode
+            Group     = Get-NameOf -Value $resource.OwnerGroup
             Detail    = ''
         }
     }
-    $run = Invoke-NativeCommand -FilePath 'cluster.exe' -ArgumentList @(('/cluster:' + $ClusterName), 'resource', $ResourceName, '/status')
+    $run = Invoke-NativeCommand -FilePath 'cluster.exe' -ArgumentList @('resource', $ResourceName, '/status')
     if ($run.ExitCode -ne 0) {
         $missing.Detail = 'cluster.exe ended with exit code {0}: {1}' -f $run.ExitCode, ($run.Output -join ' ')
         return [pscustomobject]$missing
     }
     # The row starts with the resource name; the group may hold blanks, the node name cannot,
     # and the state is one of a known set (two words when pending).
-    $pattern = '^\s+(?<group>.+?)\s+(?<node>\S+)\s+(?<state>Online Pending|Offline Pending|Online|Offline|Failed|Pending|Initializing|Unknown)\s*$'
+    # The words are localized on non-English Windows: a row in other words is unreadable.
+    $pattern = '^\s+(?<group>.+?)\s+(?<node>\S+)\s+(?<state>Online Pending|Offline Pending|Online|Offline|Failed|Pending|Initializing|Inherited|Unavailable|Unknown)\s*$'
     foreach ($line in $run.Output) {
         if (-not $line.StartsWith($ResourceName + ' ', [System.StringComparison]::OrdinalIgnoreCase)) {
             continue
@@ -417,6 +473,7 @@ function Get-RestoreResource {
                 Detail    = ''
             }
         }
+        return [pscustomobject]@{ Exists = $true; State = ''; OwnerNode = ''; Group = ''; Detail = ('cluster.exe printed a status row in words this script does not know: {0}' -f $line.Trim()) }
     }
     $missing.Detail = 'cluster.exe printed no status row for the resource.'
     [pscustomobject]$missing
@@ -427,7 +484,6 @@ function Invoke-ResourceOnline {
     # checks the state afterwards either way.
     if ($script:UseCmdlets) {
         $startArgs = @{
-            Cluster     = $ClusterName
             Name        = $ResourceName
             Wait        = $ResourceOnlineTimeoutSec
             ErrorAction = 'Stop'
@@ -440,7 +496,7 @@ function Invoke-ResourceOnline {
         }
         return
     }
-    $run = Invoke-NativeCommand -FilePath 'cluster.exe' -ArgumentList @(('/cluster:' + $ClusterName), 'resource', $ResourceName, '/online', ('/wait:' + $ResourceOnlineTimeoutSec))
+    $run = Invoke-NativeCommand -FilePath 'cluster.exe' -ArgumentList @('resource', $ResourceName, '/online', ('/wait:' + $ResourceOnlineTimeoutSec))
     if ($run.ExitCode -ne 0) {
         Write-RestoreLog -Message ('cluster.exe /online ended with exit code {0}.' -f $run.ExitCode) -Level Warning
     }
@@ -456,14 +512,48 @@ function Get-RestoreServiceStatus {
     [string]$service.Status
 }
 
-function Test-RestoreKey {
-    Test-Path -LiteralPath $KeyProviderPath
+function Close-RegistryKey {
+    # Get-Item on a registry key holds a handle until it is closed.
+    param(
+        [Parameter(Mandatory)]
+        [object]$Key
+    )
+    if ($null -ne $Key.PSObject.Methods['Close']) {
+        $Key.Close()
+    }
+}
+
+function Get-RestoreKeyState {
+    # Present, Absent or Unknown (Error says why). Absent only when the parent key reads fine and
+    # the key itself is not found: a denied or failed read is never taken for a consumed key
+    # (Test-Path answers $true for a key it may not read, so it is not used).
+    try {
+        Close-RegistryKey -Key (Get-Item -LiteralPath $KeyParentProviderPath -ErrorAction Stop)
+    }
+    catch {
+        return [pscustomobject]@{ State = 'Unknown'; Error = ('the parent key could not be read: {0}' -f $_.Exception.Message) }
+    }
+    try {
+        Close-RegistryKey -Key (Get-Item -LiteralPath $KeyProviderPath -ErrorAction Stop)
+        return [pscustomobject]@{ State = 'Present'; Error = '' }
+    }
+    catch {
+        if ($_.Exception -is [System.Management.Automation.ItemNotFoundException]) {
+            return [pscustomobject]@{ State = 'Absent'; Error = '' }
+        }
+        return [pscustomobject]@{ State = 'Unknown'; Error = ('the key could not be read: {0}' -f $_.Exception.Message) }
+    }
 }
 
 function Get-RestoreKeyValue {
     $key = Get-Item -LiteralPath $KeyProviderPath -ErrorAction Stop
-    foreach ($name in @($key.GetValueNames())) {
-        [pscustomobject]@{ Name = $name; Kind = [string]$key.GetValueKind($name); Data = $key.GetValue($name) }
+    try {
+        foreach ($name in @($key.GetValueNames())) {
+            [pscustomobject]@{ Name = $name; Kind = [string]$key.GetValueKind($name); Data = $key.GetValue($name) }
+        }
+    }
+    finally {
+        Close-RegistryKey -Key $key
     }
 }
 
@@ -680,12 +770,65 @@ function Get-RecentEvent {
         Id           = $Id
         StartTime    = $script:StartedAt
     }
+    # Errors do not stop the query (a provider without metadata, a message that cannot be
+    # formatted): the records it could read still come back. Events inform, never decide a step.
+    $readErrors = @()
+    $records = @()
     try {
-        @(Get-WinEvent -FilterHashtable $filter -ErrorAction Stop)
+        $records = @(Get-WinEvent -FilterHashtable $filter -ErrorAction SilentlyContinue -ErrorVariable readErrors)
     }
     catch {
-        if ($_.FullyQualifiedErrorId -notlike 'NoMatching*') {
-            Write-RestoreLog -Message ('The {0} log could not be read for {1}: {2}' -f $LogName, $ProviderName, $_.Exception.Message) -Level Warning
+        $readErrors = @($_)
+    }
+    foreach ($problem in @($readErrors)) {
+        if ([string]$problem.FullyQualifiedErrorId -notlike 'NoMatching*') {
+            Write-RestoreLog -Message ('The {0} log could not be read for {1}: {2}' -f $LogName, $ProviderName, $problem.Exception.Message) -Level Warning
+        }
+    }
+    $records
+}
+
+function Get-EventValue {
+    # An event's data as strings (EventLogRecord.Properties): it holds the resource's name and
+    # the ESE error whether or not the message text could be formatted.
+    param(
+        [Parameter(Mandatory)]
+        [object]$Record
+    )
+    if ($null -eq $Record.PSObject.Properties['Properties']) {
+        return @()
+    }
+    @($Record.Properties | ForEach-Object -Process { [string]$_.Value })
+}
+
+function Test-OwnEvent {
+    # Whether a cluster event is about this resource (and for 1024 this service's key): other
+    # resources on the node log the same ids.
+    param(
+        [Parameter(Mandatory)]
+        [object]$Record
+    )
+    $values = @(Get-EventValue -Record $Record)
+    if ($values.Count -eq 0) {
+        # No data to go by: the message text, which names the resource.
+        return ([string]$Record.Message).IndexOf($ResourceName, [System.StringComparison]::OrdinalIgnoreCase) -ge 0
+    }
+    if ($values -notcontains $ResourceName) {
+        return $false
+    }
+    if ($Record.Id -ne 1024) {
+        return $true
+    }
+    @($values | Where-Object -FilterScript { $_.EndsWith($ServiceKey, [System.StringComparison]::OrdinalIgnoreCase) }).Count -gt 0
+}
+
+function Read-ClusterEvent {
+    # This resource's cluster events since the start: 1024 expected, 1042 and 1069 failures.
+    foreach ($source in @('ClusSvc', 'Microsoft-Windows-FailoverClustering')) {
+        foreach ($record in @(Get-RecentEvent -LogName 'System' -ProviderName $source -Id @(1024, 1042, 1069))) {
+            if (Test-OwnEvent -Record $record) {
+                Add-RestoreEvent -Record $record -Expected ($record.Id -eq 1024)
+            }
         }
     }
 }
@@ -712,7 +855,7 @@ function Add-RestoreEvent {
             expected = $Expected
             message  = [string]$Record.Message
         })
-    $text = '{0} event {1} from {2} at {3}: {4}' -f $Record.LogName, $Record.Id, $Record.ProviderName, $time, $Record.Message
+    $text = '{0} event {1} from {2} at {3}: {4} [data: {5}]' -f $Record.LogName, $Record.Id, $Record.ProviderName, $time, $Record.Message, ((Get-EventValue -Record $Record) -join ', ')
     if ($Expected) {
         Write-RestoreLog -Message ('Expected and harmless: ' + $text)
     }
@@ -727,14 +870,18 @@ function Get-EngineFailure {
     foreach ($record in $records) {
         Add-RestoreEvent -Record $record -Expected $false
     }
-    if (@($records | Where-Object -FilterScript { [string]$_.Message -match '-528\b' }).Count -gt 0) {
-        if (Test-RestoreKey) {
+    # The ESE error is in the event's data; the text may be empty when the message file is missing.
+    $missingLog = @($records | Where-Object -FilterScript {
+            @(Get-EventValue -Record $_) -contains '-528' -or [string]$_.Message -match '-528\b'
+        })
+    if ($missingLog.Count -gt 0) {
+        if ((Get-RestoreKeyState).State -eq 'Present') {
             return ' Application event 1002 reports -528 (JET_errMissingLogFile) although the key is there: a transaction log the engine needs is missing. Check that every log from "LowLog Number" to "HighLog Number" was restored to BackupLogPath.'
         }
         return ' Application event 1002 reports -528 (JET_errMissingLogFile): the engine started without the restore key.'
     }
     if ($records.Count -gt 0) {
-        return ' Application event 1002: ' + [string]$records[0].Message
+        return ' Application event 1002: ' + [string]$records[0].Message + ' [data: ' + ((Get-EventValue -Record $records[0]) -join ', ') + ']'
     }
     ' No event 1002 of the service since the script started; read the Application and System logs.'
 }
@@ -765,7 +912,7 @@ function Import-RestoreKeyFile {
     }
     Write-RestoreLog -Message ('Step import-key: {0}, on {1}.' -f $StepText.ImportKey, $KeyTarget)
     $run = Invoke-NativeCommand -FilePath 'reg.exe' -ArgumentList @('import', (Resolve-ProviderPath -Path $RestoreKeyFrom))
-    if ($run.ExitCode -ne 0 -or -not (Test-RestoreKey)) {
+    if ($run.ExitCode -ne 0 -or (Get-RestoreKeyState).State -ne 'Present') {
         Set-RestoreStep -Id 'import-key' -Status 'failed' -Detail ('reg.exe import ended with exit code {0}.' -f $run.ExitCode)
         Exit-Restore -Outcome 'unexpected-error' -Message ('reg.exe import of {0} ended with exit code {1}; check whether {2} exists now before going on. The service was not started.' -f $RestoreKeyFrom, $run.ExitCode, $KeyTarget)
     }
@@ -792,26 +939,64 @@ function Backup-RestoreKey {
     Set-RestoreStep -Id 'backup-key' -Status 'done' -Detail ('Exported to {0}.' -f $path)
 }
 
+function Assert-StillOffline {
+    # Immediately before a change that matters: the resource must still be Offline and the key
+    # as expected. Returns a sentence saying what changed, or '' when nothing did.
+    param(
+        [Parameter(Mandatory)]
+        [ValidateSet('Present', 'Absent')]
+        [string]$Key
+    )
+    $resource = Get-RestoreResource
+    if ($resource.State -ne 'Offline') {
+        $state = $resource.State
+        if (-not $state) {
+            $state = 'unreadable (' + $resource.Detail + ')'
+        }
+        return ('the resource {0} is {1}, no longer Offline' -f $ResourceName, $state)
+    }
+    $keyState = Get-RestoreKeyState
+    if ($keyState.State -ne $Key) {
+        if ($keyState.State -eq 'Unknown') {
+            return ('the key {0} is unreadable: {1}' -f $KeyTarget, $keyState.Error)
+        }
+        return ('the key {0} is {1}, not {2}' -f $KeyTarget, $keyState.State.ToLowerInvariant(), $Key.ToLowerInvariant())
+    }
+    ''
+}
+
 function Start-RestoreService {
+    # Read again just before the start: nothing may have brought the resource online or taken
+    # the key since the checks.
+    $changed = Assert-StillOffline -Key 'Present'
+    if ($changed) {
+        Set-RestoreStep -Id 'start-service' -Status 'failed' -Detail ('Not started: {0}.' -f $changed)
+        $outcome = 'preflight-failed'
+        if ($changed -like '*is absent*') {
+            $outcome = 'key-missing'
+        }
+        Exit-Restore -Outcome $outcome -Message ('The service {0} was not started: {1} since the checks. Find out what changed it; nothing but the key export was done.' -f $ServiceName, $changed)
+    }
     $service = Get-Service -Name $ServicePattern -ErrorAction Stop | Select-Object -First 1
     try {
         # Start() returns once the service is StartPending; the wait below watches it.
         $service.Start()
     }
     catch {
-        Set-RestoreStep -Id 'start-service' -Status 'failed' -Detail $_.Exception.Message
-        Exit-Restore -Outcome 'service-failed' -Message ('The service control manager did not start {0}: {1} The resource was not brought online.' -f $ServiceName, $_.Exception.Message)
+        $why = Get-InnermostMessage -Exception $_.Exception
+        Set-RestoreStep -Id 'start-service' -Status 'failed' -Detail $why
+        Exit-Restore -Outcome 'service-failed' -Message ('The service control manager did not start {0}: {1} The resource was not brought online.' -f $ServiceName, $why)
     }
-    Write-RestoreLog -Message ('Start requested; waiting up to {0} s for Running.' -f $ServiceStartTimeoutSec)
+    Write-RestoreLog -Message ('Start requested; waiting up to {0} s for StartPending or Running.' -f $ServiceStartTimeoutSec)
     $deadline = (Get-Date).AddSeconds($ServiceStartTimeoutSec)
     while ($true) {
         Start-Sleep -Seconds $PollIntervalSec
         $status = Get-RestoreServiceStatus
         Write-RestoreLog -Message ('Service {0}: {1}' -f $ServiceName, $status) -Level Detail
-        if ($status -eq 'Running') {
+        if ($status -eq 'Running' -or $status -eq 'StartPending') {
             break
         }
-        if ($status -ne 'StartPending') {
+        if ($status -eq 'Stopped' -or $status -eq 'Missing') {
             Set-RestoreStep -Id 'start-service' -Status 'failed' -Detail ('The service stopped while starting: {0}.' -f $status)
             Exit-Restore -Outcome 'service-failed' -Message (('The service {0} stopped while starting ({1}); the resource was not brought online.' -f $ServiceName, $status) + (Get-EngineFailure))
         }
@@ -820,29 +1005,61 @@ function Start-RestoreService {
             Exit-Restore -Outcome 'service-failed' -Message ('The service {0} is still {1} after {2} s; the resource was not brought online. Watch the service and the Application log before going on.' -f $ServiceName, $status, $ServiceStartTimeoutSec)
         }
     }
-    Set-RestoreStep -Id 'start-service' -Status 'done' -Detail ('The service {0} is Running.' -f $ServiceName)
+    Set-RestoreStep -Id 'start-service' -Status 'done' -Detail ('The service {0} is {1}; the engine is recovering.' -f $ServiceName, $status)
 }
 
 function Wait-RestoreRecovery {
+    # Done when the key's absence is proven on two reads in a row and the service is Running.
+    # The service may stay StartPending all along (KB Q178304); a stop is a failure.
     $started = Get-Date
     $deadline = $started.AddSeconds($RecoveryTimeoutSec)
-    while (Test-RestoreKey) {
+    $absentReads = 0
+    $keyState = Get-RestoreKeyState
+    $status = Get-RestoreServiceStatus
+    while ($true) {
+        if ($status -ne 'Running' -and $status -ne 'StartPending') {
+            Set-RestoreStep -Id 'confirm-recovery' -Status 'failed' -Detail ('The service stopped during the recovery: {0}.' -f $status)
+            Exit-Restore -Outcome 'service-failed' -Message (('The service {0} stopped during the recovery ({1}); the resource was not brought online.' -f $ServiceName, $status) + (Get-EngineFailure))
+        }
+        if ($keyState.State -eq 'Absent') {
+            $absentReads++
+        }
+        else {
+            $absentReads = 0
+        }
+        if ($absentReads -ge 2 -and $status -eq 'Running') {
+            break
+        }
         if ((Get-Date) -ge $deadline) {
-            Set-RestoreStep -Id 'confirm-recovery' -Status 'failed' -Detail ('The key is still there after {0} s.' -f $RecoveryTimeoutSec)
-            Exit-Restore -Outcome 'recovery-not-confirmed' -Message ('The key {0} is still there after {1} s: the engine has not confirmed the recovery. The service keeps running and the resource was not brought online; bring it online only after the engine has removed the key.' -f $KeyTarget, $RecoveryTimeoutSec)
+            $why = 'the key is still there'
+            if ($keyState.State -eq 'Unknown') {
+                $why = 'whether the key is still there is unknown: ' + $keyState.Error.TrimEnd('.')
+            }
+            elseif ($keyState.State -eq 'Absent') {
+                $why = 'the key is gone but the service is still ' + $status
+            }
+            Set-RestoreStep -Id 'confirm-recovery' -Status 'failed' -Detail ('After {0} s {1}.' -f $RecoveryTimeoutSec, $why)
+            Exit-Restore -Outcome 'recovery-not-confirmed' -Message ('After {0} s {1}. The engine has not confirmed the recovery of {2}. The service keeps running and the resource was not brought online; bring it online only after the engine has removed the key.' -f $RecoveryTimeoutSec, $why, $KeyTarget)
         }
         Start-Sleep -Seconds $RecoveryPollIntervalSec
-        $status = Get-RestoreServiceStatus
-        if ($status -ne 'Running') {
-            Set-RestoreStep -Id 'confirm-recovery' -Status 'failed' -Detail ('The service stopped during the replay: {0}.' -f $status)
-            Exit-Restore -Outcome 'service-failed' -Message (('The service {0} stopped during the replay ({1}); the resource was not brought online.' -f $ServiceName, $status) + (Get-EngineFailure))
+        $keyState = Get-RestoreKeyState
+        if ($keyState.State -eq 'Unknown') {
+            Write-RestoreLog -Message ('The key could not be read: {0}' -f $keyState.Error) -Level Warning
         }
+        $status = Get-RestoreServiceStatus
+        Write-RestoreLog -Message ('Service {0}: {1}; key {2}' -f $ServiceName, $status, $keyState.State) -Level Detail
     }
     $seconds = [int]((Get-Date) - $started).TotalSeconds
-    Set-RestoreStep -Id 'confirm-recovery' -Status 'done' -Detail ('The engine replayed the logs and removed the key after {0} s.' -f $seconds)
+    Set-RestoreStep -Id 'confirm-recovery' -Status 'done' -Detail ('The engine replayed the logs and removed the key; the service is Running after {0} s.' -f $seconds)
 }
 
 function Start-RestoreResource {
+    # Read again just before the online: an online while the key is there loses it (KB Q188674).
+    $changed = Assert-StillOffline -Key 'Absent'
+    if ($changed) {
+        Set-RestoreStep -Id 'online-resource' -Status 'failed' -Detail ('Not brought online: {0}.' -f $changed)
+        Exit-Restore -Outcome 'resource-failed' -Message ('The resource {0} was not brought online: {1}. It changed state outside this script, or the key came back; find out why before bringing it online.' -f $ResourceName, $changed)
+    }
     Write-RestoreLog -Message 'System event 1024 (the registry checkpoint could not be restored) may follow: expected and harmless, the service holds its key open.'
     $deadline = (Get-Date).AddSeconds($ResourceOnlineTimeoutSec)
     Invoke-ResourceOnline
@@ -853,11 +1070,7 @@ function Start-RestoreResource {
             break
         }
         if ($resource.State -eq 'Failed' -or (Get-Date) -ge $deadline) {
-            foreach ($source in @('ClusSvc', 'Microsoft-Windows-FailoverClustering')) {
-                foreach ($record in @(Get-RecentEvent -LogName 'System' -ProviderName $source -Id @(1024, 1042, 1069))) {
-                    Add-RestoreEvent -Record $record -Expected ($record.Id -eq 1024)
-                }
-            }
+            Read-ClusterEvent
             Set-RestoreStep -Id 'online-resource' -Status 'failed' -Detail ('The resource is {0}.' -f $resource.State)
             Exit-Restore -Outcome 'resource-failed' -Message ('The resource {0} is {1}, not Online, after up to {2} s. The engine has already consumed the key, so bringing the resource online again is safe once the cause is fixed; read the System log.' -f $ResourceName, $resource.State, $ResourceOnlineTimeoutSec)
         }
@@ -879,11 +1092,7 @@ function Test-RestoreOutcome {
     if ($status -ne 'Running') {
         $problems.Add(('the service is {0}' -f $status))
     }
-    foreach ($source in @('ClusSvc', 'Microsoft-Windows-FailoverClustering')) {
-        foreach ($record in @(Get-RecentEvent -LogName 'System' -ProviderName $source -Id @(1024, 1042, 1069))) {
-            Add-RestoreEvent -Record $record -Expected ($record.Id -eq 1024)
-        }
-    }
+    Read-ClusterEvent
     foreach ($record in @(Get-RecentEvent -LogName 'Application' -ProviderName $ServiceName -Id @(1002))) {
         Add-RestoreEvent -Record $record -Expected $false
     }
@@ -923,6 +1132,9 @@ if (-not $PSBoundParameters.ContainsKey('InformationAction')) {
 }
 $KeyTarget = 'HKLM\' + $RestoreKey
 $KeyProviderPath = 'Registry::HKEY_LOCAL_MACHINE\' + $RestoreKey
+$KeyParentProviderPath = 'Registry::HKEY_LOCAL_MACHINE\' + $RestoreKey.Substring(0, [math]::Max(0, $RestoreKey.LastIndexOf('\')))
+# The service's key, as cluster event 1024 names it.
+$ServiceKey = 'SYSTEM\CurrentControlSet\Services\' + $ServiceName
 $ServicePattern = [WildcardPattern]::Escape($ServiceName)
 $script:Steps = [ordered]@{}
 foreach ($step in @(
@@ -954,6 +1166,12 @@ try {
         }
         $script:ResultFile = Resolve-ProviderPath -Path $ResultPath
     }
+    # Under -NonInteractive the first confirmation prompt would throw halfway through the run.
+    $nonInteractive = @([Environment]::GetCommandLineArgs() | Where-Object -FilterScript { $_ -match '^[-/]noni' }).Count -gt 0
+    if ($nonInteractive -and -not $WhatIfPreference -and $ConfirmPreference -ne 'None') {
+        Add-RestoreCheck -Name 'parameters' -Ok $false -Detail 'PowerShell runs -NonInteractive, so it cannot ask before each change.'
+        Exit-Restore -Outcome 'usage' -Message 'PowerShell runs -NonInteractive and cannot ask for confirmation: add -Confirm:$false to run unattended, or -WhatIf to only list the steps. Nothing was changed.'
+    }
 
     # The log file, except under -WhatIf, which leaves no trace.
     if ($Mode -eq 'run') {
@@ -975,6 +1193,13 @@ try {
     }
     Add-RestoreCheck -Name 'elevated' -Ok $true -Detail 'Running with administrator rights.'
 
+    # WOW64 sets PROCESSOR_ARCHITEW6432 in a 32-bit process on 64-bit Windows, where the
+    # registry and System32 are redirected.
+    if ($env:PROCESSOR_ARCHITEW6432) {
+        Add-RestoreCheck -Name 'host' -Ok $false -Detail ('32-bit PowerShell on 64-bit Windows ({0}).' -f $env:PROCESSOR_ARCHITEW6432)
+        Exit-Restore -Outcome 'preflight-failed' -Message 'This is a 32-bit PowerShell on 64-bit Windows: run the script from the 64-bit PowerShell (%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe, or pwsh). Nothing was changed.'
+    }
+
     $computer = [string]$env:COMPUTERNAME
     if ($ClusterNodes -notcontains $computer) {
         Add-RestoreCheck -Name 'inventory-node' -Ok $false -Detail ('This computer, {0}, is not one of the nodes {1}.' -f $computer, ($ClusterNodes -join ', '))
@@ -984,18 +1209,26 @@ try {
 
     $script:UseCmdlets = $null -ne (Get-Command -Name 'Get-ClusterResource' -ErrorAction SilentlyContinue)
     if ($script:UseCmdlets) {
-        Write-RestoreLog -Message 'Cluster access: the FailoverClusters cmdlets.'
+        Write-RestoreLog -Message 'Cluster access: the FailoverClusters cmdlets, on the local cluster.'
     }
     else {
-        Write-RestoreLog -Message 'Cluster access: cluster.exe (the FailoverClusters cmdlets are not installed).'
+        Write-RestoreLog -Message 'Cluster access: cluster.exe on the local cluster (the FailoverClusters cmdlets are not installed).'
     }
+    # The local cluster, not its name: a name needs DNS, the Cluster Name resource and RPC, and
+    # in a remote session a second hop. Its name is checked against the inventory instead.
     try {
+        $localName = Get-LocalClusterName
         $members = @(Get-ClusterNodeName)
     }
     catch {
         Add-RestoreCheck -Name 'cluster-node' -Ok $false -Detail $_.Exception.Message
-        Exit-Restore -Outcome 'preflight-failed' -Message ('The nodes of cluster {0} could not be read: {1} Nothing was changed.' -f $ClusterName, $_.Exception.Message)
+        Exit-Restore -Outcome 'preflight-failed' -Message ('The local cluster could not be read: {0} Is this computer a node of cluster {1}, with the cluster service running? Nothing was changed.' -f $_.Exception.Message, $ClusterName)
     }
+    if ($localName -ne $ClusterName) {
+        Add-RestoreCheck -Name 'cluster-name' -Ok $false -Detail ('The local cluster is {0}, not {1}.' -f $localName, $ClusterName)
+        Exit-Restore -Outcome 'preflight-failed' -Message ('This node belongs to cluster {0}, not to cluster {1} of the inventory. Run the script of cluster {0}, or this one on a node of {1}. Nothing was changed.' -f $localName, $ClusterName)
+    }
+    Add-RestoreCheck -Name 'cluster-name' -Ok $true -Detail ('The local cluster is {0}.' -f $ClusterName)
     if ($members -notcontains $computer) {
         Add-RestoreCheck -Name 'cluster-node' -Ok $false -Detail ('Cluster {0} has the nodes {1}, not {2}.' -f $ClusterName, ($members -join ', '), $computer)
         Exit-Restore -Outcome 'preflight-failed' -Message ('This computer is not a node of cluster {0}. Nothing was changed.' -f $ClusterName)
@@ -1007,6 +1240,10 @@ try {
         Add-RestoreCheck -Name 'resource' -Ok $false -Detail $resource.Detail
         Exit-Restore -Outcome 'preflight-failed' -Message ('The resource {0} was not found on cluster {1}. Nothing was changed.' -f $ResourceName, $ClusterName)
     }
+    if (-not $resource.State) {
+        Add-RestoreCheck -Name 'resource' -Ok $false -Detail $resource.Detail
+        Exit-Restore -Outcome 'preflight-failed' -Message ('Could not read the state of the resource {0}: {1} Check it in Failover Cluster Manager and take it offline if it is not. Nothing was changed.' -f $ResourceName, $resource.Detail)
+    }
     Add-RestoreCheck -Name 'resource' -Ok $true -Detail ('{0} is {1}, in group {2}, owned by {3}.' -f $ResourceName, $resource.State, $resource.Group, $resource.OwnerNode)
     if ($resource.OwnerNode -ne $computer) {
         Add-RestoreCheck -Name 'owner-node' -Ok $false -Detail ('Node {0} owns the group {1}, not {2}.' -f $resource.OwnerNode, $resource.Group, $computer)
@@ -1014,15 +1251,17 @@ try {
     }
     Add-RestoreCheck -Name 'owner-node' -Ok $true -Detail ('This node owns the group {0}.' -f $resource.Group)
 
-    $serviceStatus = Get-RestoreServiceStatus
-    if ($serviceStatus -eq 'Missing') {
+    $service = Get-Service -Name $ServicePattern -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($null -eq $service) {
         Add-RestoreCheck -Name 'service' -Ok $false -Detail ('There is no service {0} on this node.' -f $ServiceName)
         Exit-Restore -Outcome 'preflight-failed' -Message ('The service {0} does not exist on this node. Nothing was changed.' -f $ServiceName)
     }
-    $keyPresent = Test-RestoreKey
+    $serviceStatus = [string]$service.Status
+    $keyState = Get-RestoreKeyState
+    $takeOffline = 'Stop-ClusterResource -Name ''{0}''' -f ($ResourceName -replace "'", "''")
 
     if ($resource.State -eq 'Online') {
-        if (-not $keyPresent -and $serviceStatus -eq 'Running') {
+        if ($keyState.State -eq 'Absent' -and $serviceStatus -eq 'Running') {
             Add-RestoreCheck -Name 'service' -Ok $true -Detail 'The service is Running.'
             Add-RestoreCheck -Name 'restore-key' -Ok $true -Detail ('{0} is gone: the engine consumed it.' -f $KeyTarget)
             foreach ($id in @($script:Steps.Keys)) {
@@ -1030,27 +1269,50 @@ try {
             }
             Exit-Restore -Outcome 'success' -Message ('Already done: the key is gone, the service is running and the resource {0} is Online. Nothing was changed.' -f $ResourceName)
         }
-        if ($keyPresent) {
+        if ($keyState.State -eq 'Present') {
             Add-RestoreCheck -Name 'restore-key' -Ok $false -Detail 'The key is still there while the resource is Online.'
             Exit-Restore -Outcome 'preflight-failed' -Message ('The resource is Online while {0} is still there: the engine has not consumed the key yet. Wait for it to go, then run the script again. Nothing was changed.' -f $KeyTarget)
         }
-        Add-RestoreCheck -Name 'service' -Ok $false -Detail ('The resource is Online but the service is {0}.' -f $serviceStatus)
-        Exit-Restore -Outcome 'preflight-failed' -Message 'The resource is Online but the service is not running: check the resource in the cluster first. Nothing was changed.'
     }
-    if ($resource.State -ne 'Offline' -and $resource.State -ne 'Failed') {
-        Add-RestoreCheck -Name 'resource-state' -Ok $false -Detail ('The resource is {0}.' -f $resource.State)
-        Exit-Restore -Outcome 'preflight-failed' -Message ('The resource is {0}: wait until it is Offline or Failed, then run the script again. Nothing was changed.' -f $resource.State)
+    if ($keyState.State -eq 'Unknown') {
+        Add-RestoreCheck -Name 'restore-key' -Ok $false -Detail $keyState.Error
+        Exit-Restore -Outcome 'preflight-failed' -Message ('Whether {0} exists could not be read: {1}. Nothing was changed.' -f $KeyTarget, $keyState.Error)
     }
-    if ($serviceStatus -ne 'Stopped') {
-        Add-RestoreCheck -Name 'service' -Ok $false -Detail ('The service is {0}, not Stopped.' -f $serviceStatus)
-        Exit-Restore -Outcome 'preflight-failed' -Message ('The service {0} is {1}; it must be stopped while the resource is offline. If an earlier run started it, wait until the engine has removed the key, then bring the resource online. Nothing was changed.' -f $ServiceName, $serviceStatus)
+    $keyMissing = 'The key {0} is missing, and nothing was changed. The cluster has most likely written its registry checkpoint of the service''s key back over it, because the resource was brought online before the engine had consumed the key (KB Q188674). Repeat the online restore with the backup program''s "Start services after restore" option, or restore again and run this script before anything brings the resource online. An export of the key saved earlier can be imported with -RestoreKeyFrom. This script never creates or deletes the key.' -f $KeyTarget
+    # Only an Offline resource is left alone by the cluster: a Failed one is retried
+    # (RestartAction, RetryPeriodOnFailure) and every online writes the checkpoint back first.
+    if ($resource.State -ne 'Offline') {
+        Add-RestoreCheck -Name 'resource-state' -Ok $false -Detail ('The resource is {0}, not Offline.' -f $resource.State)
+        if ($keyState.State -eq 'Absent') {
+            Add-RestoreCheck -Name 'restore-key' -Ok $false -Detail ('{0} does not exist.' -f $KeyTarget)
+            Exit-Restore -Outcome 'key-missing' -Message ('{0} Take the resource offline first ({1}) before a new restore or an import: while it is {2} the cluster may bring it online by itself.' -f $keyMissing, $takeOffline, $resource.State)
+        }
+        Exit-Restore -Outcome 'preflight-failed' -Message ('The resource {0} is {1}, not Offline: the cluster may bring it online by itself, which writes its checkpoint back over the key. Take it offline first, then run the script again: {2}. Nothing was changed.' -f $ResourceName, $resource.State, $takeOffline)
     }
-    Add-RestoreCheck -Name 'service' -Ok $true -Detail ('The service {0} is Stopped.' -f $ServiceName)
+    Add-RestoreCheck -Name 'resource-state' -Ok $true -Detail 'The resource is Offline.'
 
-    if (-not $keyPresent) {
+    # A service that is already starting or running with the key present was started by hand
+    # (KB Q188674's own procedure) or by an earlier run: resume at the recovery wait.
+    $resume = $serviceStatus -eq 'StartPending' -or $serviceStatus -eq 'Running'
+    if (-not $resume -and $serviceStatus -ne 'Stopped') {
+        Add-RestoreCheck -Name 'service' -Ok $false -Detail ('The service is {0}.' -f $serviceStatus)
+        Exit-Restore -Outcome 'preflight-failed' -Message ('The service {0} is {1}: wait until it is Stopped, or starting or running, then run the script again. Nothing was changed.' -f $ServiceName, $serviceStatus)
+    }
+    # KB Q296229 has the services set to Disabled during a restore.
+    $startType = ''
+    if ($null -ne $service.PSObject.Properties['StartType']) {
+        $startType = [string]$service.StartType
+    }
+    if ($startType -eq 'Disabled') {
+        Add-RestoreCheck -Name 'service' -Ok $false -Detail ('The service {0} is Disabled.' -f $ServiceName)
+        Exit-Restore -Outcome 'preflight-failed' -Message ('The service {0} is Disabled, so it cannot be started. Set its start type back first (Set-Service -Name ''{1}'' -StartupType Manual), then run the script again. Nothing was changed.' -f $ServiceName, ($ServiceName -replace "'", "''"))
+    }
+    Add-RestoreCheck -Name 'service' -Ok $true -Detail ('The service {0} is {1}.' -f $ServiceName, $serviceStatus)
+
+    if ($keyState.State -eq 'Absent') {
         Add-RestoreCheck -Name 'restore-key' -Ok $false -Detail ('{0} does not exist.' -f $KeyTarget)
-        if (-not $keyFileGiven) {
-            Exit-Restore -Outcome 'key-missing' -Message ('The key {0} is missing, and nothing was changed. The cluster has most likely written its registry checkpoint of the service''s key back over it, because the resource was brought online before the engine had consumed the key (KB Q188674). Repeat the online restore with the backup program''s "Start services after restore" option, or restore again and run this script before anything brings the resource online. An export of the key saved earlier can be imported with -RestoreKeyFrom. This script never creates or deletes the key.' -f $KeyTarget)
+        if (-not $keyFileGiven -or $resume) {
+            Exit-Restore -Outcome 'key-missing' -Message $keyMissing
         }
         Import-RestoreKeyFile
     }
@@ -1060,7 +1322,7 @@ try {
             Write-RestoreLog -Message ('-RestoreKeyFrom is not used: the key exists, and this script never overwrites it.') -Level Warning
         }
     }
-    if (Test-RestoreKey) {
+    if ((Get-RestoreKeyState).State -eq 'Present') {
         try {
             $values = @(Get-RestoreKeyValue)
         }
@@ -1095,7 +1357,10 @@ try {
     }
 
     $step = $script:Steps['start-service']
-    if ($PSCmdlet.ShouldProcess($step.target, $step.operation)) {
+    if ($resume) {
+        Set-RestoreStep -Id $step.id -Status 'skipped' -Detail ('The service was already {0}, started by hand or by an earlier run: resuming at the recovery wait.' -f $serviceStatus)
+    }
+    elseif ($PSCmdlet.ShouldProcess($step.target, $step.operation)) {
         Write-RestoreLog -Message ('Step {0}: {1}, on {2}.' -f $step.id, $step.operation, $step.target)
         Start-RestoreService
     }
