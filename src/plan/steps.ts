@@ -19,13 +19,14 @@ export const STEP_DEFS = [
     id: 'start-service',
     targetKind: 'service',
     operation:
-      'Start the service through the service control manager and wait up to {0} s for Running',
+      'Start the service through the service control manager unless it is already starting or running, and wait up to {0} s for the start',
     timeout: 'serviceStartSec',
   },
   {
     id: 'confirm-recovery',
     targetKind: 'key',
-    operation: 'Wait up to {0} s for the engine to replay the logs and remove the key',
+    operation:
+      'Wait up to {0} s for the engine to replay the logs, remove the key and report Running',
     timeout: 'recoverySec',
   },
   {

@@ -114,8 +114,8 @@ $ResourceOnlineTimeoutSec = 300
 $StepText = @{
     BackupKey       = 'Export the registry key to the log folder with reg.exe export'
     ImportKey       = 'Import the registry key from the -RestoreKeyFrom file with reg.exe import'
-    StartService    = 'Start the service through the service control manager and wait up to {0} s for Running'
-    ConfirmRecovery = 'Wait up to {0} s for the engine to replay the logs and remove the key'
+    StartService    = 'Start the service through the service control manager unless it is already starting or running, and wait up to {0} s for the start'
+    ConfirmRecovery = 'Wait up to {0} s for the engine to replay the logs, remove the key and report Running'
     OnlineResource  = 'Bring the cluster resource online and wait up to {0} s for Online'
 }
 $ExitCodes = [ordered]@{
