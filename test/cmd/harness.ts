@@ -119,6 +119,8 @@ export interface NodeSpec {
   engineHoldMs?: number;
   /** The resource fails to come online (fail), or /online returns while it is Online Pending. */
   online?: 'ok' | 'fail' | 'pending';
+  /** At the Nth status read the resource is found in this state (stubs/cluster.cmd STUB_FLIP). */
+  flip?: { read: number; state: string };
   /** The local cluster's name in HKLM\Cluster (default: the inventory's). */
   localCluster?: string;
   /** stubs/sc.cmd's mode: translated labels and words. */
@@ -325,6 +327,7 @@ export class WineNode {
       STUB_OWNER: spec.owner ?? spec.computerName,
       STUB_ONLINE: spec.onlineFails ? 'fail' : (spec.online ?? 'ok'),
       STUB_ELEVATED: spec.elevated === false ? '0' : '1',
+      STUB_FLIP: spec.flip ? `${spec.flip.read}:${spec.flip.state}` : '',
       STUB_SC: spec.sc ?? '',
       STUB_REG: spec.reg ?? '',
     };
@@ -354,7 +357,9 @@ export class WineNode {
       `reg add "${engineKey}" /v Mode /d "${this.spec.engineMode ?? 'consume'}" /f`,
       `reg add "${engineKey}" /v RestoreKey /d "${c.restoreKey}" /f`,
       `reg add "${engineKey}" /v HoldMs /d "${this.spec.engineHoldMs ?? 1500}" /f`,
-      // The cluster hive, loaded at HKLM\Cluster on every node, names the local cluster.
+      // The cluster database's hive, loaded at HKLM\Cluster on every node (MSDN "Cluster
+      // Database"); its ClusterName value names the local cluster. No Microsoft page found
+      // documents that value: the script refuses when it cannot read it, changing nothing.
       `reg add "HKLM\\Cluster" /v ClusterName /d "${this.spec.localCluster ?? c.name}" /f`,
       `sc create "${c.serviceName}" binPath= "${binary}" start= demand`,
       // The resource's checkpoint of the service's subtree, taken before the restore.

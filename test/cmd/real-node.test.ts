@@ -47,6 +47,8 @@ const code = scriptExitCode;
 
 const UNTOUCHED: NodeState = { keyPresent: true, service: 'STOPPED', resource: 'Offline' };
 const RECOVERED: NodeState = { keyPresent: false, service: 'RUNNING', resource: 'Online' };
+/** Recovered, with the online step not taken. */
+const RECOVERED_OFFLINE: NodeState = { keyPresent: false, service: 'RUNNING', resource: 'Offline' };
 const STATUS = `cluster resource "${c.resourceName}" /status`;
 
 describeWine(
@@ -228,6 +230,28 @@ describeWine(
         n.dispose();
       }
     });
+
+    // Decision 4. Before: no second read; the old script started the service (flip at read 2:
+    // exit 0 after bringing online a resource someone else had moved) or went online.
+    it.each([
+      [2, 'Online Pending', 'preflight-failed', 'the service was not started', UNTOUCHED],
+      [3, 'Failed', 'resource-failed', 'it was not brought online', RECOVERED_OFFLINE],
+    ] as const)(
+      'the resource changes state before read %i: stops, exit %s',
+      (read, state, outcome, said, after) => {
+        const n = node(`flip-${read}`, { flip: { read, state } });
+        try {
+          const r = n.run(G.script, G.fileName);
+          expect(r.status).toBe(code(outcome));
+          expect(r.stdout).toContain('changed state outside this script');
+          expect(r.stdout).toContain(said);
+          expect(n.calls().filter((l) => l.includes('/online'))).toEqual([]);
+          expect(n.inspect()).toEqual({ ...after, resource: state });
+        } finally {
+          n.dispose();
+        }
+      },
+    );
 
     // Mutant of issue 19: the "already recovered" check accepting an Online resource with the key.
     it('resource Online, service running and the key still there: refused, nothing changed', () => {

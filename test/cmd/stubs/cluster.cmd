@@ -13,6 +13,8 @@ rem                  may return while the resource is still Online Pending)
 rem   STUB_LANG      fr: the status words and headers come out translated. They are message-table
 rem                  strings (MSG_STATUS_*) that a localized Windows prints in its own language;
 rem                  the French words here stand for any translation, they are not copied from one.
+rem   STUB_FLIP      N:STATE: at the Nth status read the resource is found in STATE, as if an
+rem                  operator or the cluster changed it between two reads of the script
 rem   STUB_KEY       the Restore in Progress key, relative to HKLM
 rem   STUB_LOG       every call and every checkpoint decision is appended here
 rem With /cluster:NAME it talks to that cluster (over RPC on a real node); without, to the local one.
@@ -42,6 +44,7 @@ if /i "%~3"=="/on" goto online
 goto usage
 
 :status
+if defined STUB_FLIP call :flip
 rem An Online Pending resource from STUB_ONLINE=pending comes online after two status reads.
 if not "%STATE%"=="Online Pending" goto status_table
 set /p LEFT=<"%PENDING_FILE%"
@@ -132,6 +135,18 @@ call :pad C1 20 "%STUB_RESOURCE%"
 call :pad C2 20 "%STUB_GROUP%"
 call :pad C3 15 "%STUB_OWNER%"
 echo %C1% %C2% %C3% %WORD%
+goto :eof
+
+:flip
+set "STATE_NOW=%STATE%"
+set "READS=0"
+if exist "%STUB_STATE%\reads.txt" set /p READS=<"%STUB_STATE%\reads.txt"
+set /a "READS+=1"
+>"%STUB_STATE%\reads.txt" echo %READS%
+for /f "tokens=1,* delims=:" %%a in ("%STUB_FLIP%") do (
+    if "%%a"=="%READS%" set "STATE=%%b"
+)
+if not "%STATE%"=="%STATE_NOW%" >"%STATE_FILE%" echo %STATE%
 goto :eof
 
 :pad
