@@ -175,6 +175,8 @@ function expectedFrom(benign: Observed, b: ClusterConfig, o: ClusterConfig): Obs
     [b.serviceName, o.serviceName],
     [b.resourceName, o.resourceName],
     [b.restoreKey, o.restoreKey],
+    // The key's parent, read to prove the key gone: the odd key need not sit under the service.
+    [parentKey(b), parentKey(o)],
     [b.logFolder, o.logFolder],
   ];
   const map = new Map(pairs);
@@ -197,6 +199,11 @@ function expectedFrom(benign: Observed, b: ClusterConfig, o: ClusterConfig): Obs
   };
 }
 
+/** The restore key's parent below HKLM. */
+function parentKey(c: ClusterConfig): string {
+  return c.restoreKey.slice(0, c.restoreKey.lastIndexOf('\\'));
+}
+
 /**
  * Each tool call of a run, as the tool's C runtime splits its command line: every value is one
  * bracketed argument equal to the value. `backup` is the file name the script chose.
@@ -204,7 +211,7 @@ function expectedFrom(benign: Observed, b: ClusterConfig, o: ClusterConfig): Obs
 function expectedArgv(c: ClusterConfig, backup?: string): string[] {
   const cluster = `cluster [resource] [${c.resourceName}]`;
   const key = `[HKLM\\${c.restoreKey}]`;
-  const parent = `[HKLM\\${c.restoreKey.slice(0, c.restoreKey.lastIndexOf('\\'))}]`;
+  const parent = `[HKLM\\${parentKey(c)}]`;
   const checks = [
     'net [session]',
     'reg [query] [HKLM\\Cluster] [/v] [ClusterName]',

@@ -47,6 +47,7 @@ goto usage
 if defined STUB_FLIP call :flip
 rem An Online Pending resource from STUB_ONLINE=pending comes online after two status reads.
 if not "%STATE%"=="Online Pending" goto status_table
+if not exist "%PENDING_FILE%" goto status_table
 set /p LEFT=<"%PENDING_FILE%"
 set /a "LEFT-=1"
 >"%PENDING_FILE%" echo %LEFT%
