@@ -180,7 +180,8 @@ if not defined CR_IS_NODE (
 call :log Check: this computer is a node of the cluster in the inventory.
 
 rem cluster.exe talks to the local cluster: its name needs DNS, the Cluster Name resource and
-rem RPC. The local cluster's name is the ClusterName value of the cluster hive, HKLM\Cluster.
+rem RPC. The local cluster's name is read from the cluster database's hive, HKLM\Cluster on every
+rem node, value ClusterName; where that value cannot be read the script stops, changing nothing.
 set "CR_LOCAL_CLUSTER="
 reg query "HKLM\Cluster" /v ClusterName >"%CR_TMP%" 2>&1
 set "CR_RC=%ERRORLEVEL%"
