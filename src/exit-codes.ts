@@ -104,6 +104,29 @@ export const SCRIPT_EXIT_CODES = [
   },
 ] as const satisfies readonly ScriptExitCode[];
 
+/**
+ * The codes the cmd script can return. It has no -RestoreKeyFrom (21) and no confirmation
+ * prompts (80), and every path through it names its outcome: a cmd syntax error ends it with
+ * cmd's own code, never with 1, so unexpected-error is not claimed either.
+ */
+export const CMD_EXIT_NAMES = [
+  'success',
+  'usage',
+  'preflight-failed',
+  'not-owner-node',
+  'key-missing',
+  'backup-failed',
+  'service-failed',
+  'recovery-not-confirmed',
+  'resource-failed',
+  'verify-failed',
+] as const satisfies readonly (typeof SCRIPT_EXIT_CODES)[number]['name'][];
+
+/** The rows of SCRIPT_EXIT_CODES the cmd script can return, in table order. */
+export const CMD_EXIT_CODES = SCRIPT_EXIT_CODES.filter((e) =>
+  (CMD_EXIT_NAMES as readonly string[]).includes(e.name),
+);
+
 /** Name of one script exit code. */
 export type ScriptExitName = (typeof SCRIPT_EXIT_CODES)[number]['name'];
 

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCRIPT_EXIT_CODES, scriptExitCode, type ScriptExitName } from '../exit-codes';
+import {
+  CMD_EXIT_CODES,
+  SCRIPT_EXIT_CODES,
+  scriptExitCode,
+  type ScriptExitName,
+} from '../exit-codes';
 import type { Format } from '../inventory/presets';
 import type { ClusterConfig } from '../inventory/types';
 import { IMPORT_KEY_STEP, STEP_DEFS, clusterSteps, restoreKeyPath, type Step } from '../plan/steps';
@@ -28,6 +33,8 @@ export interface TemplateContext {
   /** Steps with their words filled in (runbook). */
   steps: Step[];
   exitCodes: typeof SCRIPT_EXIT_CODES;
+  /** The rows the cmd script can return (its table and usage text). */
+  cmdExitCodes: typeof CMD_EXIT_CODES;
   files: Record<Format, string>;
   /** The simulated happy path with this cluster's values (runbook; src/sim/happy-path.ts). */
   happyPath: RunbookHappyPath;
@@ -62,6 +69,7 @@ export function templateContext(cluster: ClusterConfig, inventorySha256: string)
     stepText: STEP_TEXT,
     steps: clusterSteps(cluster),
     exitCodes: SCRIPT_EXIT_CODES,
+    cmdExitCodes: CMD_EXIT_CODES,
     files: outputFileNames(cluster.name),
     happyPath: happyPathFor(cluster),
   };

@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  renameSync,
   rmSync,
   symlinkSync,
   unlinkSync,
@@ -26,7 +27,10 @@ import { findMingwGcc, findWine, type WineTools } from '../helpers/wine';
  *   after "replaying the logs", and fails as -528 when started without it.
  * reg.exe and sc.exe are Wine's own, backed by the prefix's real registry and service manager; a
  * node with `trace` puts the shim in front of them too (it forwards to the real tool), so the
- * arguments each tool gets can be recorded.
+ * arguments each tool gets can be recorded. A node with an `sc` or `reg` mode puts stubs/sc.cmd or
+ * stubs/reg.cmd in front of them instead: a localized sc, a denied read, a failing export. A run
+ * can also hide reg.exe or sc.exe altogether, as on a Windows 2000 node without the Support
+ * Tools or the Resource Kit.
  * See /work/shared/reference/cmd-under-wine.md for the measurements behind the choices here.
  */
 
@@ -102,16 +106,32 @@ export interface NodeSpec {
   computerName: string;
   /** The node that owns the resource's group (default: this node). */
   owner?: string;
-  resourceState?: 'Offline' | 'Failed' | 'Online';
+  /** The resource's state word in the status table, e.g. Offline, Failed or Online Pending. */
+  resourceState?: string;
   /** engine: starts and recovers; broken: its binary is missing, so it never starts. */
   service?: 'engine' | 'broken';
-  /** consume: the engine deletes the key after replay (default); keep: it never does. */
-  engineMode?: 'consume' | 'keep';
+  /**
+   * consume: the engine deletes the key after replay (default); keep: it never does; crash: the
+   * replay fails and the service stops while starting.
+   */
+  engineMode?: 'consume' | 'keep' | 'crash';
+  /** How long the engine runs before it deletes the key, in ms (engine.c's HoldMs). */
+  engineHoldMs?: number;
+  /** The resource fails to come online (fail), or /online returns while it is Online Pending. */
+  online?: 'ok' | 'fail' | 'pending';
+  /** At the Nth status read the resource is found in this state (stubs/cluster.cmd STUB_FLIP). */
+  flip?: { read: number; state: string };
+  /** The local cluster's name in HKLM\Cluster (default: the inventory's). */
+  localCluster?: string;
+  /** stubs/sc.cmd's mode: translated labels and words. */
+  sc?: 'localized';
+  /** stubs/reg.cmd's mode: reads of the key denied once the service started, or export fails. */
+  reg?: 'deny-while-started' | 'export-fails';
   /** Whether the online restore left the Restore in Progress key (default true). */
   key?: boolean;
   /** Whether the user is an administrator (default true). */
   elevated?: boolean;
-  /** The resource fails to come online even when the checkpoint is harmless. */
+  /** The resource fails to come online even when the checkpoint is harmless (online: 'fail'). */
   onlineFails?: boolean;
   /**
    * Record, for each run, the arguments cluster.exe, net.exe, sc.exe and reg.exe get, as their C
@@ -124,7 +144,24 @@ export interface NodeSpec {
 export interface RunOverrides {
   owner?: string;
   elevated?: boolean;
+  /** The Server service is stopped, so net session fails with 2114. */
+  serverStopped?: boolean;
+  /** cluster.exe prints its status table translated. */
+  localized?: boolean;
+  /** These tools are taken out of system32 for the run (restored after it). */
+  absent?: ('reg' | 'sc')[];
+  /**
+   * Windows NT 4.0's cmd: verify with a bad argument sets ERRORLEVEL to 1 and NT 4.0's setlocal
+   * leaves it there (setlocal /? of Windows 2000 and later). Wine 8.0's verify leaves ERRORLEVEL
+   * at 0 (measured) and its setlocal resets it, so the run gets the script with its setlocal line
+   * replaced by a command that ends with 1: ERRORLEVEL is then what NT 4.0 leaves.
+   */
+  nt4?: boolean;
 }
+
+/** The check the script starts with; nt4 runs neutralise its setlocal line. */
+export const OLD_CMD_CHECK =
+  'verify other 2>nul\r\nsetlocal EnableExtensions DisableDelayedExpansion\r\nif errorlevel 1 goto old_cmd\r\n';
 
 /** The state a scenario ends with. */
 export interface NodeState {
@@ -140,6 +177,8 @@ export class WineLab {
   readonly stubs: string;
   /** Shims named after Wine's own tools, forwarding to them: first on PATH of traced nodes. */
   readonly trace: string;
+  /** Shims for sc.exe and reg.exe that run stubs/sc.cmd and stubs/reg.cmd: first on nodes with a mode. */
+  readonly toolStubs: string;
   private readonly nodes: WineNode[] = [];
 
   private constructor(readonly tools: WineTools) {
@@ -149,6 +188,7 @@ export class WineLab {
     this.template = join(this.root, 'template');
     this.stubs = join(this.root, 'stubs');
     this.trace = join(this.root, 'trace');
+    this.toolStubs = join(this.root, 'tools');
   }
 
   /** Boots the template prefix and builds the stand-ins (about 5-10 s). */
@@ -173,6 +213,7 @@ export class WineLab {
   private buildStubs(gcc: string): void {
     mkdirSync(this.stubs);
     mkdirSync(this.trace);
+    mkdirSync(this.toolStubs);
     const build = (out: string, src: string, libs: string[] = []) =>
       must(
         `building ${src}`,
@@ -194,8 +235,15 @@ export class WineLab {
       );
     }
     // No NAME.cmd next to these, so the shim runs the real tool from system32.
-    for (const name of ['sc', 'reg'])
+    for (const name of ['sc', 'reg']) {
       copyFileSync(join(this.stubs, 'shim.exe'), join(this.trace, `${name}.exe`));
+      copyFileSync(join(this.stubs, 'shim.exe'), join(this.toolStubs, `${name}.exe`));
+      writeFileSync(
+        join(this.toolStubs, `${name}.cmd`),
+        crlf(readFileSync(join(STUBS_SRC, `${name}.cmd`), 'latin1')),
+        'latin1',
+      );
+    }
   }
 
   /** A fresh node in its own prefix, seeded as `spec` says. */
@@ -211,6 +259,21 @@ export class WineLab {
     shutDown(this.tools, wineEnv(this.template));
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** A lab for the calling describe block: created before its tests, disposed after them. */
+export function useWineLab(): () => WineLab {
+  let lab: WineLab | undefined;
+  beforeAll(() => {
+    lab = WineLab.create();
+  });
+  afterAll(() => {
+    lab?.dispose();
+  });
+  return () => {
+    if (!lab) throw new Error('no Wine lab: creating it failed');
+    return lab;
+  };
 }
 
 export class WineNode {
@@ -250,6 +313,7 @@ export class WineNode {
       symlinkSync(`../drive_${drive}`, join(this.prefix, 'dosdevices', `${drive}:`));
     }
     const path = spec.trace ? [lab.trace, lab.stubs] : [lab.stubs];
+    if (spec.sc || spec.reg) path.unshift(lab.toolStubs);
     this.env = {
       ...wineEnv(this.prefix),
       WINEPATH: path.map(winPath).join(';'),
@@ -261,8 +325,11 @@ export class WineNode {
       STUB_SERVICE: c.serviceName,
       STUB_KEY: c.restoreKey,
       STUB_OWNER: spec.owner ?? spec.computerName,
-      STUB_ONLINE: spec.onlineFails ? 'fail' : 'ok',
+      STUB_ONLINE: spec.onlineFails ? 'fail' : (spec.online ?? 'ok'),
       STUB_ELEVATED: spec.elevated === false ? '0' : '1',
+      STUB_FLIP: spec.flip ? `${spec.flip.read}:${spec.flip.state}` : '',
+      STUB_SC: spec.sc ?? '',
+      STUB_REG: spec.reg ?? '',
     };
 
     // A persistent server, and a first Wine process (the seeding) with no pipes attached: the
@@ -289,7 +356,14 @@ export class WineNode {
       `reg add "${engineKey}" /v LogFile /d "${winPath(this.callLog)}" /f`,
       `reg add "${engineKey}" /v Mode /d "${this.spec.engineMode ?? 'consume'}" /f`,
       `reg add "${engineKey}" /v RestoreKey /d "${c.restoreKey}" /f`,
+      `reg add "${engineKey}" /v HoldMs /d "${this.spec.engineHoldMs ?? 1500}" /f`,
+      // The cluster database's hive, loaded at HKLM\Cluster on every node (MSDN "Cluster
+      // Database"); its ClusterName value names the local cluster. No Microsoft page found
+      // documents that value: the script refuses when it cannot read it, changing nothing.
+      `reg add "HKLM\\Cluster" /v ClusterName /d "${this.spec.localCluster ?? c.name}" /f`,
       `sc create "${c.serviceName}" binPath= "${binary}" start= demand`,
+      // The resource's checkpoint of the service's subtree, taken before the restore.
+      `reg export "HKLM\\SYSTEM\\CurrentControlSet\\Services\\${c.serviceName}" "${winPath(join(this.state, 'checkpoint.reg'))}" /y`,
     ];
     if (this.spec.key !== false) {
       // The values an online restore leaves (Q200941), data shaped like Q296229's example.
@@ -312,9 +386,11 @@ export class WineNode {
       );
     }
     lines.push(`sc query "${c.serviceName}"`);
+    // The real tools by full path: a node's stubs may deny or fail on purpose.
+    const real = (l: string) => l.replace(/^(reg|sc) /, '"%SystemRoot%\\system32\\$1.exe" ');
     return [
       '@echo off',
-      ...lines.flatMap((l) => [`${l} >>"${log}" 2>&1`, 'if errorlevel 1 exit /b 1']),
+      ...lines.map(real).flatMap((l) => [`${l} >>"${log}" 2>&1`, 'if errorlevel 1 exit /b 1']),
       `>>"${log}" echo SEEDED`,
       'exit /b 0',
     ].join('\n');
@@ -352,6 +428,14 @@ export class WineNode {
   run(script: Buffer, fileName: string, args: string[] = [], once: RunOverrides = {}): WineRun {
     if (/[\s"%!^&|<>]/.test(fileName)) throw new Error(`unsafe script name ${fileName}`);
     const file = join(this.dir, fileName);
+    if (once.nt4) {
+      const text = script.toString('latin1');
+      if (!text.includes(OLD_CMD_CHECK)) throw new Error('the script has no NT 4.0 check');
+      script = Buffer.from(
+        text.replace(OLD_CMD_CHECK, OLD_CMD_CHECK.replace(/^setlocal .*$/m, 'cmd /d /c exit 1')),
+        'latin1',
+      );
+    }
     writeFileSync(file, script);
     const wrapper = this.writeCmd(
       'run-script.cmd',
@@ -366,7 +450,18 @@ export class WineNode {
     if (this.spec.trace) env.STUB_ARGV = winPath(this.argvLog);
     if (once.owner !== undefined) env.STUB_OWNER = once.owner;
     if (once.elevated !== undefined) env.STUB_ELEVATED = once.elevated ? '1' : '0';
-    return this.wine([winPath(wrapper), ...args], undefined, `running ${fileName}`, env);
+    if (once.serverStopped) env.STUB_SERVER = 'stopped';
+    if (once.localized) env.STUB_LANG = 'fr';
+    const hidden = (once.absent ?? []).map((t) => {
+      const exe = join(this.prefix, 'drive_c', 'windows', 'system32', `${t}.exe`);
+      renameSync(exe, `${exe}.hidden`);
+      return exe;
+    });
+    try {
+      return this.wine([winPath(wrapper), ...args], undefined, `running ${fileName}`, env);
+    } finally {
+      for (const exe of hidden) renameSync(`${exe}.hidden`, exe);
+    }
   }
 
   /** Runs batch text of the test's own on this node (same stand-ins, same environment). */
@@ -402,9 +497,10 @@ export class WineNode {
         'inspect.cmd',
         [
           '@echo off',
-          `reg query "HKLM\\${c.restoreKey}" >nul 2>&1`,
+          // The real tools by full path: a node's stubs may translate or deny.
+          `"%SystemRoot%\\system32\\reg.exe" query "HKLM\\${c.restoreKey}" >nul 2>&1`,
           'if errorlevel 1 (echo KEY=absent) else (echo KEY=present)',
-          `for /f "tokens=3,4" %%a in ('sc query "${c.serviceName}" ^| find "STATE"') do (echo SERVICE=%%b)`,
+          `for /f "tokens=3,4" %%a in ('%SystemRoot%\\system32\\sc.exe query "${c.serviceName}" ^| find "STATE"') do (echo SERVICE=%%b)`,
         ].join('\n'),
       );
     const field = (r: WineRun, name: string) =>
@@ -421,6 +517,11 @@ export class WineNode {
       service: field(r, 'SERVICE') ?? 'MISSING',
       resource: readFileSync(join(this.state, 'resource.txt'), 'latin1').trim(),
     };
+  }
+
+  /** Sets the resource's state word, as if it changed outside the script. */
+  setResource(state: string): void {
+    writeFileSync(join(this.state, 'resource.txt'), `${state}\r\n`);
   }
 
   /** The Unix folder behind a drive path of this node (C:, or the log folder's drive). */

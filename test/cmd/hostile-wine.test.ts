@@ -7,7 +7,7 @@ import type { ClusterConfig } from '../../src/inventory/types';
 import { buildPlan } from '../../src/plan/build';
 import { clusterSteps, whatIfLine } from '../../src/plan/steps';
 import { describeWine } from '../helpers/wine';
-import { WineLab, type NodeState, type WineNode } from './harness';
+import { useWineLab, type NodeState, type WineNode } from './harness';
 
 /**
  * Issue 5, the .cmd half run for real: values as odd as the cmd allow-lists let through, in every
@@ -175,6 +175,8 @@ function expectedFrom(benign: Observed, b: ClusterConfig, o: ClusterConfig): Obs
     [b.serviceName, o.serviceName],
     [b.resourceName, o.resourceName],
     [b.restoreKey, o.restoreKey],
+    // The key's parent, read to prove the key gone: the odd key need not sit under the service.
+    [parentKey(b), parentKey(o)],
     [b.logFolder, o.logFolder],
   ];
   const map = new Map(pairs);
@@ -197,15 +199,22 @@ function expectedFrom(benign: Observed, b: ClusterConfig, o: ClusterConfig): Obs
   };
 }
 
+/** The restore key's parent below HKLM. */
+function parentKey(c: ClusterConfig): string {
+  return c.restoreKey.slice(0, c.restoreKey.lastIndexOf('\\'));
+}
+
 /**
  * Each tool call of a run, as the tool's C runtime splits its command line: every value is one
  * bracketed argument equal to the value. `backup` is the file name the script chose.
  */
 function expectedArgv(c: ClusterConfig, backup?: string): string[] {
-  const cluster = `cluster [/cluster:${c.name}] [resource] [${c.resourceName}]`;
+  const cluster = `cluster [resource] [${c.resourceName}]`;
   const key = `[HKLM\\${c.restoreKey}]`;
+  const parent = `[HKLM\\${parentKey(c)}]`;
   const checks = [
     'net [session]',
+    'reg [query] [HKLM\\Cluster] [/v] [ClusterName]',
     `${cluster} [/status]`,
     `sc [query] [${c.serviceName}]`,
     `reg [query] ${key}`,
@@ -215,6 +224,8 @@ function expectedArgv(c: ClusterConfig, backup?: string): string[] {
     ...checks,
     `reg [export] ${key} [${c.logFolder}\\${backup}]`,
     `sc [start] [${c.serviceName}]`,
+    // The key's absence is proven on its parent.
+    `reg [query] ${parent}`,
     `${cluster} [/online] [/wait:${c.timeouts.resourceOnlineSec}]`,
   ];
 }
@@ -255,20 +266,14 @@ describe('the values this suite runs', () => {
 describeWine(
   'odd values the cmd allow-lists accept, run under Wine',
   () => {
-    let lab: WineLab;
-    beforeAll(() => {
-      lab = WineLab.create();
-    });
-    afterAll(() => {
-      lab?.dispose();
-    });
+    const lab = useWineLab();
 
     const plain = generate(BENIGN);
     let benign: { dryrun: Observed; run: Observed } | undefined;
 
     it('plain names: /dryrun changes nothing, the run recovers, each value one argument', () => {
       const c = plain.cluster;
-      const n = lab.node('plain', { cluster: c, computerName: c.nodes[0], trace: true });
+      const n = lab().node('plain', { cluster: c, computerName: c.nodes[0], trace: true });
       try {
         const dryrun = observe(n, plain, ['/dryrun']);
         expect(dryrun.status).toBe(scriptExitCode('success'));
@@ -299,7 +304,7 @@ describeWine(
       if (!benign) throw new Error('the plain-names run failed; nothing to compare with');
       const g = generate(v);
       const c = g.cluster;
-      const n = lab.node(`odd-${ODD.findIndex(([x]) => x === id)}`, {
+      const n = lab().node(`odd-${ODD.findIndex(([x]) => x === id)}`, {
         cluster: c,
         computerName: c.nodes[0],
         trace: true,

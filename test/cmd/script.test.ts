@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InventoryError } from '../../src/errors';
-import { SCRIPT_EXIT_CODES } from '../../src/exit-codes';
+import { CMD_EXIT_CODES } from '../../src/exit-codes';
 import { parseInventory } from '../../src/inventory/load';
 import type { ClusterConfig, Inventory } from '../../src/inventory/types';
 import { buildPlan, type OutState } from '../../src/plan/build';
@@ -93,6 +93,7 @@ const VALUE_VARS = [
   'CR_ONLINE_SEC',
   'CR_LOG',
   'CR_TMP',
+  'CR_SCTMP',
   'CR_BACKUP',
 ];
 
@@ -118,7 +119,9 @@ describe.each(CASES)('%s: how the script holds inventory values', (_name, s) => 
       const sets = code.filter((l) => l.startsWith(`set "${name}=`));
       expect([name, sets.length]).toEqual([name, 1]);
     }
-    const expansion = new RegExp(`%(${VALUE_VARS.join('|')})[%:]`, 'g');
+    // Also built from values, but set more than once: cleared first, or built up in a loop.
+    const derived = ['CR_RUNDIR', 'CR_PARENT', 'CR_LEAF'];
+    const expansion = new RegExp(`%(${[...VALUE_VARS, ...derived].join('|')})[%:]`, 'g');
     for (const l of code) {
       for (const m of l.matchAll(expansion)) {
         const quotesBefore = (l.slice(0, m.index).match(/"/g) ?? []).length;
@@ -132,8 +135,8 @@ describe.each(CASES)('%s: how the script holds inventory values', (_name, s) => 
       .map((l) => /^set "EXIT_([a-z-]+)=(\d+)"$/.exec(l))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => ({ name: m[1], code: Number(m[2]) }));
-    expect(table).toEqual(SCRIPT_EXIT_CODES.map(({ name, code }) => ({ name, code })));
-    const names = new Set<string>(SCRIPT_EXIT_CODES.map((e) => e.name));
+    expect(table).toEqual(CMD_EXIT_CODES.map(({ name, code }) => ({ name, code })));
+    const names = new Set<string>(CMD_EXIT_CODES.map((e) => e.name));
     const outcomes = [...text.matchAll(/set "CR_OUTCOME=([^"]*)"/g)].map((m) => m[1]);
     expect(outcomes.length).toBeGreaterThan(5);
     for (const o of outcomes) expect(names).toContain(o);
@@ -161,6 +164,58 @@ describe.each(CASES)('%s: how the script holds inventory values', (_name, s) => 
       .filter((t) => t !== 'eof');
     expect(targets.length).toBeGreaterThan(10);
     for (const t of targets) expect([t, labels.has(t)]).toEqual([t, true]);
+  });
+});
+
+/**
+ * Issue 15 item 2: NT 4.0's cmd (command extensions version 1) lacks exit /b, %~1, %ERRORLEVEL%,
+ * usebackq, %VAR:~n% and more. The script checks for Windows 2000 or later first, so the lines
+ * NT 4.0 runs are the ones before that check and the block it jumps to: those may hold only
+ * constructs NT 4.0 documents. Every other line is left to the Wine scenarios.
+ */
+describe.each(CASES)('%s: what NT 4.0 runs', (_name, s) => {
+  const lines = s.bytes.toString('latin1').split('\r\n');
+  const check = lines.indexOf('if errorlevel 1 goto old_cmd');
+  const block = lines.indexOf(':old_cmd');
+  const nt4 = [...lines.slice(0, check + 1), ...lines.slice(block)].filter((l) => l !== '');
+  /** One pattern per construct NT 4.0's cmd documents; echo text without any metacharacter. */
+  const NT4 = [
+    /^@echo off$/,
+    /^rem( .*)?$/,
+    /^verify other 2>nul$/,
+    /^setlocal EnableExtensions DisableDelayedExpansion$/,
+    /^if errorlevel 1 goto old_cmd$/,
+    /^:old_cmd$/,
+    /^echo [^%!^&|<>"()]+$/,
+  ];
+
+  it('checks first, with the setlocal test setlocal /? documents, and jumps to a block at the end', () => {
+    expect(check).toBeGreaterThan(0);
+    expect(lines.slice(check - 2, check + 1)).toEqual([
+      'verify other 2>nul',
+      'setlocal EnableExtensions DisableDelayedExpansion',
+      'if errorlevel 1 goto old_cmd',
+    ]);
+    const code = lines.slice(0, check - 2).filter((l) => l !== '' && !/^rem( |$)/.test(l));
+    expect(code).toEqual(['@echo off']);
+    expect(block).toBeGreaterThan(check);
+    expect(lines.filter((l) => l === ':old_cmd')).toHaveLength(1);
+  });
+
+  it('uses only NT 4.0 constructs on those lines, and ends the file without exit', () => {
+    for (const l of nt4) expect([l, NT4.some((p) => p.test(l))]).toEqual([l, true]);
+    expect(lines.slice(block).some((l) => /^(exit|goto|call|set|if)\b/i.test(l))).toBe(false);
+  });
+
+  it('the same rule rejects what NT 4.0 lacks', () => {
+    for (const l of [
+      'exit /b %EXIT_success%',
+      'if "%~1"=="/?" goto usage',
+      'echo %ERRORLEVEL%',
+      'if not cmdextversion 2 goto old_cmd',
+      'echo a (b)',
+    ])
+      expect([l, NT4.some((p) => p.test(l))]).toEqual([l, false]);
   });
 });
 

@@ -1,11 +1,11 @@
-import { scriptExitCode, SCRIPT_EXIT_CODES } from '../../src/exit-codes';
+import { CMD_EXIT_CODES, scriptExitCode, SCRIPT_EXIT_CODES } from '../../src/exit-codes';
 import { parseInventory } from '../../src/inventory/load';
 import type { ClusterConfig } from '../../src/inventory/types';
 import { clusterSteps, whatIfLine } from '../../src/plan/steps';
 import { renderText, templateContext } from '../../src/render/engine';
 import { encodeOutput } from '../../src/render/output';
 import { describeWine } from '../helpers/wine';
-import { WineLab, type NodeSpec, type WineNode } from './harness';
+import { useWineLab, type NodeSpec, type WineNode } from './harness';
 
 /**
  * The generated .cmd script run by Wine's cmd.exe against a modelled cluster node: real reg.exe
@@ -63,7 +63,7 @@ const code = scriptExitCode;
 
 /** What the stand-ins log for the calls the script makes. */
 function expectedCall(c: ClusterConfig, what: 'status' | 'online'): string {
-  const base = `cluster /cluster:"${c.name}" resource "${c.resourceName}"`;
+  const base = `cluster resource "${c.resourceName}"`;
   return what === 'status'
     ? `${base} /status`
     : `${base} /online /wait:${c.timeouts.resourceOnlineSec}`;
@@ -85,16 +85,10 @@ function backups(node: WineNode): string[] {
 describeWine(
   'the cmd script under Wine',
   () => {
-    let lab: WineLab;
-    beforeAll(() => {
-      lab = WineLab.create();
-    });
-    afterAll(() => {
-      lab?.dispose();
-    });
+    const lab = useWineLab();
 
     function node(name: string, g: Generated, spec: Omit<NodeSpec, 'cluster'>): WineNode {
-      return lab.node(name, { cluster: g.cluster, ...spec });
+      return lab().node(name, { cluster: g.cluster, ...spec });
     }
 
     describe('happy path, with parentheses, a comma, a colon and # in the names', () => {
@@ -112,9 +106,11 @@ describeWine(
         expect(n.calls()).toEqual([
           'net session',
           expectedCall(c, 'status'),
+          expectedCall(c, 'status'),
           ENGINE_FOUND(c),
           ENGINE_RUNNING(c),
           ENGINE_CONSUMED(c),
+          expectedCall(c, 'status'),
           expectedCall(c, 'online'),
           CHECKPOINT_HARMLESS(c),
           'cluster: resource Online',
@@ -167,9 +163,20 @@ describeWine(
       const n = node('service-fails', PLAIN, { computerName: 'EXNODE1', service: 'broken' });
       const r = n.run(PLAIN.script, PLAIN.fileName);
       expect(r.status).toBe(code('service-failed'));
-      expect(n.calls()).toEqual(['net session', expectedCall(c, 'status')]);
+      expect(n.calls()).toEqual([
+        'net session',
+        expectedCall(c, 'status'),
+        expectedCall(c, 'status'),
+      ]);
       expect(n.inspect()).toEqual({ keyPresent: true, service: 'STOPPED', resource: 'Offline' });
       expect(backups(n)).toHaveLength(1);
+      // Stopped is never a start: the script stops at the start step, the recovery wait never begins.
+      expect(r.stdout).toContain('The service did not start, it is Stopped');
+      const log = n.readLog(`restore-${c.name}.log`).toString('latin1');
+      const recover = clusterSteps(c).find((s) => s.id === 'confirm-recovery')!;
+      expect(log).toContain('Step: Start the service');
+      expect(log).not.toContain(`Step: ${recover.operation}`);
+      expect(log).not.toContain('Done: the service is');
       n.dispose();
     });
 
@@ -181,9 +188,11 @@ describeWine(
       expect(n.calls()).toEqual([
         'net session',
         expectedCall(c, 'status'),
+        expectedCall(c, 'status'),
         ENGINE_FOUND(c),
         ENGINE_RUNNING(c),
         ENGINE_CONSUMED(c),
+        expectedCall(c, 'status'),
         expectedCall(c, 'online'),
         CHECKPOINT_HARMLESS(c),
         'cluster: resource Failed',
@@ -199,13 +208,17 @@ describeWine(
       const r = n.run(SHORT.script, SHORT.fileName);
       expect(r.status).toBe(code('recovery-not-confirmed'));
       const calls = n.calls();
-      expect(calls.slice(0, 4)).toEqual([
+      expect(calls.slice(0, 5)).toEqual([
         'net session',
+        expectedCall(c, 'status'),
         expectedCall(c, 'status'),
         ENGINE_FOUND(c),
         ENGINE_RUNNING(c),
       ]);
-      expect(calls.filter((l) => l.startsWith('cluster '))).toEqual([expectedCall(c, 'status')]);
+      expect(calls.filter((l) => l.startsWith('cluster '))).toEqual([
+        expectedCall(c, 'status'),
+        expectedCall(c, 'status'),
+      ]);
       expect(n.inspect()).toEqual({ keyPresent: true, service: 'RUNNING', resource: 'Offline' });
       n.dispose();
     });
@@ -246,13 +259,21 @@ describeWine(
         expect(n.inspect()).toEqual({ keyPresent: true, service: 'STOPPED', resource: 'Offline' });
       });
 
-      it('/? prints usage with the exit-code table; an unknown switch is a usage error', () => {
+      it('/? prints usage with the codes the cmd script returns; an unknown switch is a usage error', () => {
         const before = n.calls().length;
         const help = n.run(PLAIN.script, PLAIN.fileName, ['/?']);
         expect(help.status).toBe(0);
         expect(help.stdout).toContain('/dryrun');
-        for (const e of SCRIPT_EXIT_CODES)
-          expect(help.stdout).toContain(`  ${e.code}  ${e.name}\n`);
+        const listed = help.stdout
+          .split('\n')
+          .map((l) => /^ {2}(\d+) {2}([a-z-]+)$/.exec(l))
+          .filter((m): m is RegExpExecArray => m !== null)
+          .map((m) => `${m[1]} ${m[2]}`);
+        expect(listed).toEqual(CMD_EXIT_CODES.map((e) => `${e.code} ${e.name}`));
+        // Issue 15 item 7: no -RestoreKeyFrom, no prompts, and no path ends in unexpected-error.
+        for (const name of ['unexpected-error', 'key-file-rejected', 'declined'])
+          expect(listed.some((l) => l.endsWith(` ${name}`))).toBe(false);
+        expect(SCRIPT_EXIT_CODES.length).toBeGreaterThan(CMD_EXIT_CODES.length);
         const bad = n.run(PLAIN.script, PLAIN.fileName, ['/force']);
         expect(bad.status).toBe(code('usage'));
         expect(n.calls()).toHaveLength(before);
@@ -262,7 +283,7 @@ describeWine(
         const before = n.calls().length;
         const r = n.runBatch(
           'naive-online.cmd',
-          `@echo off\ncluster /cluster:"${c.name}" resource "${c.resourceName}" /online /wait:30\nexit /b %ERRORLEVEL%\n`,
+          `@echo off\ncluster resource "${c.resourceName}" /online /wait:30\nexit /b %ERRORLEVEL%\n`,
         );
         expect(r.status).not.toBe(0);
         expect(n.calls().slice(before)).toEqual([

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI_EXIT_CODES, SCRIPT_EXIT_CODES } from '../../src/exit-codes';
+import { CLI_EXIT_CODES, CMD_EXIT_CODES, SCRIPT_EXIT_CODES } from '../../src/exit-codes';
 import { parseInventory } from '../../src/inventory/load';
 import { renderText, templateContext } from '../../src/render/engine';
 import { ROOT } from '../helpers/cli';
@@ -53,9 +53,11 @@ describe('one exit-code table, everywhere', () => {
     expect(ps1).not.toMatch(/\bexit\s+\d/);
   });
 
-  it('the cmd script carries every code under its name, and exits only through that table', () => {
+  it('the cmd script carries every code it returns under its name, and exits only through that table', () => {
     const cmd = renderText('cmd', ctx).replace(/\r\n/g, '\n');
-    for (const e of SCRIPT_EXIT_CODES) expect(cmd).toContain(`set "EXIT_${e.name}=${e.code}"\n`);
+    for (const e of CMD_EXIT_CODES) expect(cmd).toContain(`set "EXIT_${e.name}=${e.code}"\n`);
+    const rendered = [...cmd.matchAll(/^set "EXIT_([a-z-]+)=/gm)].map((m) => m[1]);
+    expect(rendered).toEqual(CMD_EXIT_CODES.map((e) => e.name));
     expect(cmd).not.toMatch(/\bexit \/b \d/);
   });
 

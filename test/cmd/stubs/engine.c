@@ -6,7 +6,10 @@
  *   does once recovery succeeded;
  * - started without the key after a restore, it fails as -528 (JET_errMissingLogFile) and stops.
  * Settings come from HKLM\SOFTWARE\clusrestore-stub\engine (the test seeds them with reg add):
- *   Mode        consume (default), or keep: recovers but never removes the key;
+ *   Mode        consume (default); keep: recovers but never removes the key; crash: the
+ *               replay fails and the service stops while START_PENDING, the key left in place;
+ *   HoldMs      how long RUNNING lasts before the key is removed (default 1500), for tests
+ *               that need the engine still busy when the script starts;
  *   LogFile     where each decision is appended, next to the other stand-ins' call log;
  *   RestoreKey  the key relative to HKLM, when the inventory names one other than the default
  *               SYSTEM\CurrentControlSet\Services\<service>\Restore in Progress.
@@ -93,11 +96,19 @@ static void WINAPI service_main(DWORD argc, wchar_t **argv)
     RegCloseKey(h);
     note(L"Restore in Progress key found: replaying the restored logs");
     Sleep(STEP_MS);
+    if (wcscmp(mode, L"crash") == 0) {
+        note(L"replay failed: stopping while start pending, the key left in place");
+        report(SERVICE_STOPPED, ERROR_SERVICE_SPECIFIC_ERROR, 1);
+        return;
+    }
+    wchar_t hold[32];
+    setting(L"HoldMs", hold, 32);
+    DWORD hold_ms = hold[0] ? (DWORD)wcstoul(hold, NULL, 10) : STEP_MS;
     /* Each note is written before the change it announces, so a caller that reacts to the
        change always finds the note already in the log: the call log's order is deterministic. */
     note(L"running");
     report(SERVICE_RUNNING, NO_ERROR, 0);
-    if (WaitForSingleObject(stop_event, STEP_MS) == WAIT_TIMEOUT) {
+    if (WaitForSingleObject(stop_event, hold_ms) == WAIT_TIMEOUT) {
         if (wcscmp(mode, L"keep") == 0) {
             note(L"recovery complete, but this engine keeps the Restore in Progress key");
         } else {

@@ -1,0 +1,302 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scriptExitCode } from '../../src/exit-codes';
+import { parseInventory } from '../../src/inventory/load';
+import type { ClusterConfig } from '../../src/inventory/types';
+import { renderText, templateContext } from '../../src/render/engine';
+import { encodeOutput } from '../../src/render/output';
+import { describeWine } from '../helpers/wine';
+import { useWineLab, type NodeSpec, type NodeState, type WineNode } from './harness';
+
+/**
+ * Issue 15: the .cmd on a node that behaves like a real NT-era one, not only like Wine. The
+ * stand-ins (stubs/*.cmd, each citing the format it copies) model what Wine's tools lack: a
+ * localized sc and cluster.exe, a key that becomes unreadable, a failing export, reg.exe and
+ * sc.exe missing, the Server service stopped, an online that returns while Online Pending, a
+ * service started by hand, and NT 4.0's cmd. Each scenario failed on the script before the fix
+ * (the exit code is noted beside it) and passes on the fixed one.
+ */
+
+interface Generated {
+  cluster: ClusterConfig;
+  script: Buffer;
+  fileName: string;
+}
+
+function generate(timeouts: string): Generated {
+  const inv = parseInventory(
+    Buffer.from(`version: 1
+defaults: { preset: directory }
+clusters:
+  - name: EXCL01
+    nodes: [EXNODE1, EXNODE2]
+    timeouts: ${timeouts}
+`),
+    'inv.yaml',
+  );
+  const cluster = inv.clusters[0];
+  const ctx = templateContext(cluster, inv.sha256);
+  return { cluster, script: encodeOutput('cmd', renderText('cmd', ctx)), fileName: ctx.files.cmd };
+}
+
+const G = generate('{ serviceStartSec: 60, recoverySec: 90, resourceOnlineSec: 30 }');
+/** A recovery window that ends while the engine still holds the key. */
+const SHORT = generate('{ serviceStartSec: 60, recoverySec: 8, resourceOnlineSec: 30 }');
+const c = G.cluster;
+const code = scriptExitCode;
+
+const UNTOUCHED: NodeState = { keyPresent: true, service: 'STOPPED', resource: 'Offline' };
+const RECOVERED: NodeState = { keyPresent: false, service: 'RUNNING', resource: 'Online' };
+/** Recovered, with the online step not taken. */
+const RECOVERED_OFFLINE: NodeState = { keyPresent: false, service: 'RUNNING', resource: 'Offline' };
+const STATUS = `cluster resource "${c.resourceName}" /status`;
+
+describeWine(
+  'issue 15: the cmd script on a modelled real node',
+  () => {
+    const lab = useWineLab();
+
+    function node(name: string, spec: Omit<NodeSpec, 'cluster' | 'computerName'>, g = G): WineNode {
+      return lab().node(name, { ...spec, cluster: g.cluster, computerName: 'EXNODE1' });
+    }
+
+    describe('refusals before any change, on one node that must stay untouched', () => {
+      let n: WineNode;
+      beforeAll(() => {
+        n = node('refusals', {});
+      });
+      afterAll(() => n?.dispose());
+      afterEach(() => {
+        expect(n.inspect()).toEqual(UNTOUCHED);
+        expect(n.logFiles().filter((f) => f.endsWith('.reg'))).toEqual([]);
+      });
+
+      // Item 2. Before: the script has no check and runs on; NT 4.0's cmd cannot parse it.
+      it('NT 4.0: stops at the top with the manual steps, before any tool or the log', () => {
+        const r = n.run(G.script, G.fileName, [], { nt4: true });
+        expect(r.stdout).toContain('needs the command processor of Windows 2000 or later');
+        expect(r.stdout).toContain('Start the service from Services in Control Panel');
+        expect(r.stdout).not.toContain('Check:');
+        expect(n.calls()).toEqual([]);
+        expect(n.logFiles()).toEqual([]);
+      });
+
+      // Item 3. Before: reg.exe missing gave 20 key-missing (its 9009 read as an absent key), sc.exe
+      // missing gave 10 as "the service does not exist".
+      it.each([
+        ['reg', 'Support Tools', 'is missing'],
+        ['sc', 'Resource Kit', 'does not exist'],
+      ] as const)(
+        '%s.exe missing: says so and where it comes from, exit preflight-failed',
+        (tool, source, misread) => {
+          const before = n.calls().length;
+          const r = n.run(G.script, G.fileName, [], { absent: [tool] });
+          expect(r.status).toBe(code('preflight-failed'));
+          expect(r.stdout).toContain(`${tool}.exe is not on the PATH`);
+          expect(r.stdout).toContain(source);
+          expect(r.stdout).not.toContain(misread);
+          expect(n.calls().slice(before)).toEqual([]);
+        },
+      );
+
+      // Item 9. Before: 10, but reported as "Not elevated".
+      it('Server service stopped: net session cannot tell, and the script says so', () => {
+        const before = n.calls().length;
+        const r = n.run(G.script, G.fileName, [], { serverStopped: true });
+        expect(r.status).toBe(code('preflight-failed'));
+        expect(r.stdout).toContain('the Server service is not started');
+        expect(r.stdout).not.toContain('Not elevated');
+        expect(n.calls().slice(before)).toEqual(['net session']);
+      });
+
+      // Item 4, cluster.exe half. Before: 10, but as "status line ... was not found".
+      it('localized cluster.exe: "could not read the state", exit preflight-failed', () => {
+        const before = n.calls().length;
+        const r = n.run(G.script, G.fileName, [], { localized: true });
+        expect(r.status).toBe(code('preflight-failed'));
+        expect(r.stdout).toContain(`Could not read the state of resource "${c.resourceName}"`);
+        expect(n.calls().slice(before)).toEqual(['net session', STATUS]);
+      });
+
+      // Decision 3. Before: 0, the script restored from a Failed resource the cluster retries.
+      it.each(['Failed', 'Online Pending', 'Initializing'])(
+        'resource %s with the key present: refused with the offline command, exit preflight-failed',
+        (state) => {
+          n.setResource(state);
+          try {
+            const r = n.run(G.script, G.fileName);
+            expect(r.status).toBe(code('preflight-failed'));
+            expect(r.stdout).toContain(`cluster resource "${c.resourceName}" /offline`);
+          } finally {
+            n.setResource('Offline');
+          }
+        },
+      );
+
+      // Decision 6. Before: cluster.exe was asked for /cluster:NAME over RPC, never the local one.
+      it('the local cluster is another one: refused, exit preflight-failed', () => {
+        const set = (name: string) =>
+          n.runBatch('cluster-name.cmd', `@reg add "HKLM\\Cluster" /v ClusterName /d "${name}" /f`);
+        set('OTHERCLUS');
+        try {
+          const r = n.run(G.script, G.fileName);
+          expect(r.status).toBe(code('preflight-failed'));
+          expect(r.stdout).toContain('belongs to the cluster "OTHERCLUS"');
+        } finally {
+          set(c.name);
+        }
+      });
+
+      // Item 8. Before: the bad-argument run deleted restore-EXCL01.status.tmp, another run's file.
+      it('a run, even with a bad argument, leaves other runs\u2019 temporary files alone', () => {
+        const dir = n.hostPath(c.logFolder);
+        mkdirSync(join(dir, `restore-${c.name}-run-1.tmp`), { recursive: true });
+        const others = [
+          `restore-${c.name}.status.tmp`,
+          join(`restore-${c.name}-run-1.tmp`, 'out.txt'),
+        ];
+        for (const f of others) writeFileSync(join(dir, f), 'another run\r\n');
+        const bad = n.run(G.script, G.fileName, ['/force']);
+        expect(bad.status).toBe(code('usage'));
+        const dry = n.run(G.script, G.fileName, ['/dryrun']);
+        expect(dry.status).toBe(code('success'));
+        for (const f of others) expect([f, existsSync(join(dir, f))]).toEqual([f, true]);
+        // Its own folder, run-2 here, is gone again.
+        expect(n.logFiles().filter((f) => f.includes('-run-'))).toEqual([
+          `restore-${c.name}-run-1.tmp`,
+        ]);
+      });
+    });
+
+    // Item 4, sc half. Before: 10 ("must be stopped, it is UNKNOWN": find "STATE" found nothing).
+    it('localized sc: the state is read from its number, the restore succeeds', () => {
+      const n = node('localized-sc', { sc: 'localized' });
+      try {
+        const r = n.run(G.script, G.fileName);
+        expect(r.status).toBe(code('success'));
+        expect(n.inspect()).toEqual(RECOVERED);
+      } finally {
+        n.dispose();
+      }
+    });
+
+    // Item 1. Before: 0, the resource brought online with the key still there.
+    it('the key becomes unreadable during the wait: never taken for consumed, exit recovery-not-confirmed', () => {
+      const n = node('unreadable', { reg: 'deny-while-started', engineMode: 'keep' }, SHORT);
+      try {
+        const r = n.run(SHORT.script, SHORT.fileName);
+        expect(r.status).toBe(code('recovery-not-confirmed'));
+        expect(r.stdout).toContain('The key could not be read');
+        expect(n.calls()).toContain(
+          `reg: access denied to HKLM\\SYSTEM\\CurrentControlSet\\Services\\${c.serviceName}`,
+        );
+        expect(n.calls().filter((l) => l.includes('/online'))).toEqual([]);
+        expect(n.inspect()).toEqual({ keyPresent: true, service: 'RUNNING', resource: 'Offline' });
+      } finally {
+        n.dispose();
+      }
+    });
+
+    // Item 5. Before: 60, the state read once while still Online Pending.
+    it('/online returns while Online Pending: polled until Online, exit success', () => {
+      const n = node('pending', { online: 'pending' });
+      try {
+        const r = n.run(G.script, G.fileName);
+        expect(r.status).toBe(code('success'));
+        expect(n.calls()).toContain('cluster: resource Online Pending');
+        expect(n.inspect()).toEqual(RECOVERED);
+      } finally {
+        n.dispose();
+      }
+    });
+
+    // Item 6 and decision 2. Before: 10, "the service must be stopped".
+    it('service already started by hand: resumes at the recovery wait, exit success', () => {
+      const n = node('resume', { engineHoldMs: 20_000 });
+      try {
+        n.runBatch('by-hand.cmd', `@sc start "${c.serviceName}"`);
+        const r = n.run(G.script, G.fileName);
+        expect(r.status).toBe(code('success'));
+        expect(r.stdout).toMatch(
+          /The service was already (Running|StartPending), started by hand or by an earlier run: resuming at the recovery wait\./,
+        );
+        // Started once, by hand: the script did not start it again.
+        const found = n
+          .calls()
+          .filter((l) => l.endsWith('Restore in Progress key found: replaying the restored logs'));
+        expect(found).toHaveLength(1);
+        expect(n.inspect()).toEqual(RECOVERED);
+      } finally {
+        n.dispose();
+      }
+    });
+
+    // Decision 4. Before: no second read; the old script started the service (flip at read 2:
+    // exit 0 after bringing online a resource someone else had moved) or went online.
+    it.each([
+      [2, 'Online Pending', 'preflight-failed', 'the service was not started', UNTOUCHED],
+      [3, 'Failed', 'resource-failed', 'it was not brought online', RECOVERED_OFFLINE],
+    ] as const)(
+      'the resource changes state before read %i: stops, exit %s',
+      (read, state, outcome, said, after) => {
+        const n = node(`flip-${read}`, { flip: { read, state } });
+        try {
+          const r = n.run(G.script, G.fileName);
+          expect(r.status).toBe(code(outcome));
+          expect(r.stdout).toContain('changed state outside this script');
+          expect(r.stdout).toContain(said);
+          expect(n.calls().filter((l) => l.includes('/online'))).toEqual([]);
+          expect(n.inspect()).toEqual({ ...after, resource: state });
+        } finally {
+          n.dispose();
+        }
+      },
+    );
+
+    // Mutant of issue 19: the "already recovered" check accepting an Online resource with the key.
+    it('resource Online, service running and the key still there: refused, nothing changed', () => {
+      const n = node('online-with-key', { engineMode: 'keep', resourceState: 'Online' });
+      try {
+        n.runBatch('by-hand.cmd', `@sc start "${c.serviceName}"`);
+        const before = n.calls().filter((l) => l.startsWith('engine ')).length;
+        expect(before).toBeGreaterThan(0);
+        const r = n.run(G.script, G.fileName);
+        expect(r.status).toBe(code('preflight-failed'));
+        expect(r.stdout).not.toContain('Already done');
+        expect(n.calls().filter((l) => l.startsWith('cluster '))).toEqual([STATUS]);
+        expect(n.inspect()).toEqual({ keyPresent: true, service: 'RUNNING', resource: 'Online' });
+        expect(n.logFiles().filter((f) => f.endsWith('.reg'))).toEqual([]);
+      } finally {
+        n.dispose();
+      }
+    });
+
+    // Mutant of issue 19: a failed reg export ignored. The partial file it leaves is the trap.
+    it('reg export fails part-way: stops before the service start, exit backup-failed', () => {
+      const n = node('export-fails', { reg: 'export-fails' });
+      try {
+        const r = n.run(G.script, G.fileName);
+        expect(r.status).toBe(code('backup-failed'));
+        expect(n.calls()).toEqual(['net session', STATUS, 'reg: export failed part-way']);
+        expect(n.inspect()).toEqual(UNTOUCHED);
+      } finally {
+        n.dispose();
+      }
+    });
+
+    // A service that stops while starting (the replay fails) is a failure, never a start.
+    it('the service stops while starting: exit service-failed, the resource left offline', () => {
+      const n = node('crash', { engineMode: 'crash' });
+      try {
+        const r = n.run(G.script, G.fileName);
+        expect(r.status).toBe(code('service-failed'));
+        expect(r.stdout).not.toContain('Recovered');
+        expect(n.calls().filter((l) => l.includes('/online'))).toEqual([]);
+        expect(n.inspect()).toEqual({ keyPresent: true, service: 'STOPPED', resource: 'Offline' });
+      } finally {
+        n.dispose();
+      }
+    });
+  },
+  { mingw: true },
+);

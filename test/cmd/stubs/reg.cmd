@@ -1,0 +1,32 @@
+@echo off
+rem Stand-in for reg.exe on nodes that need one, reached through shim.exe copied as reg.exe in the
+rem tools folder; it runs Wine's real reg.exe and changes only what its mode says:
+rem   STUB_REG=deny-while-started  once the service is starting or running, reading the restore
+rem       key or its parent fails as reg does for a key the caller may not read: "ERROR: Access
+rem       is denied." and exit code 1 (reg /?: 0 success, 1 failure). The key is still there.
+rem   STUB_REG=export-fails  reg export fails part-way: the file is created with its header, as
+rem       reg writes as it goes, and reg ends with "ERROR: Access is denied." and exit code 1.
+rem       A partial file is the worse case for a script that would only look for the file.
+setlocal EnableExtensions DisableDelayedExpansion
+set "STUB_ARGV="
+if /i "%STUB_REG%"=="export-fails" if /i "%~1"=="export" goto export_fails
+if /i not "%STUB_REG%"=="deny-while-started" goto real
+if /i not "%~1"=="query" goto real
+rem The key itself, and its parent when it is the service's key (the default restore key).
+set "K=%~2"
+if /i not "%K%"=="HKLM\%STUB_KEY%" if /i not "%K%"=="HKLM\SYSTEM\CurrentControlSet\Services\%STUB_SERVICE%" goto real
+"%SystemRoot%\system32\sc.exe" query "%STUB_SERVICE%" | find "STOPPED" >nul
+if not errorlevel 1 goto real
+>>"%STUB_LOG%" echo reg: access denied to %~2
+echo ERROR: Access is denied.
+exit /b 1
+
+:export_fails
+>"%~3" echo Windows Registry Editor Version 5.00
+>>"%STUB_LOG%" echo reg: export failed part-way
+echo ERROR: Access is denied.
+exit /b 1
+
+:real
+"%SystemRoot%\system32\reg.exe" %*
+exit /b %ERRORLEVEL%
