@@ -216,6 +216,8 @@ function runSuites(copy, template) {
     CLUSRESTORE_MUTATE_ORDER: SUITES[template].join(','),
     // Everything the suites create goes below the copy, so cleanUp() finds it.
     TMPDIR: tmp,
+    // Wine suites boot their template prefix once per run, not once per mutant (harness.ts).
+    CLUSRESTORE_WINE_LAB_CACHE: path.join(scratch, 'wine-lab'),
     FORCE_COLOR: '0',
   };
   const log = fs.openSync(path.join(copy, 'jest.log'), 'w');
