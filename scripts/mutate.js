@@ -123,21 +123,44 @@ function cleanUp() {
   }
   running.clear();
   if (!scratch) return;
-  // Wine prefixes the suites made below the scratch folder (their TMPDIR) may still have a
-  // server running, which would write the prefix back while it is deleted.
-  for (const prefix of winePrefixes(scratch)) {
-    spawnSync('wineserver', ['-k'], {
-      env: { ...process.env, WINEPREFIX: prefix },
-      stdio: 'ignore',
-    });
-    spawnSync('wineserver', ['-w'], {
-      env: { ...process.env, WINEPREFIX: prefix },
-      stdio: 'ignore',
-      timeout: 30_000,
-    });
+  // Wine prefixes the suites made below a copy may still have a server running, which would
+  // write the prefix back while it is deleted. Wine keeps its server sockets below TMPDIR too.
+  for (const copy of fs.readdirSync(scratch).map((d) => path.join(scratch, d))) {
+    const env = { ...process.env, TMPDIR: path.join(copy, 'tmp') };
+    for (const prefix of winePrefixes(env.TMPDIR)) {
+      spawnSync('wineserver', ['-k'], { env: { ...env, WINEPREFIX: prefix }, stdio: 'ignore' });
+      spawnSync('wineserver', ['-w'], {
+        env: { ...env, WINEPREFIX: prefix },
+        stdio: 'ignore',
+        timeout: 30_000,
+      });
+    }
+  }
+  // Whatever still works inside the scratch folder was started by this run.
+  for (const pid of processesIn(scratch)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // ended meanwhile
+    }
   }
   fs.rmSync(scratch, { recursive: true, force: true });
   scratch = null;
+}
+
+/** Ids of the processes whose working folder is `dir` or below it (Linux /proc). */
+function processesIn(dir) {
+  const pids = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const cwd = fs.readlinkSync(`/proc/${name}/cwd`);
+      if (cwd === dir || cwd.startsWith(dir + path.sep)) pids.push(Number(name));
+    } catch {
+      // not ours to read, or gone
+    }
+  }
+  return pids;
 }
 
 /** Folders below `dir` that hold a Wine registry (system.reg), a few levels deep. */
