@@ -284,7 +284,7 @@ function readResult(copy, out, code, signal) {
   if (report.numTotalTests === 0 || report.numPassedTests === 0) return { error: 'no test ran' };
   if (!report.success)
     return { error: `jest reported failure without a failed test (exit ${code})` };
-  return { passed: report.numPassedTests };
+  return { passed: report.numPassedTests, skipped: report.numPendingTests };
 }
 
 function firstLine(text) {
@@ -376,7 +376,9 @@ async function main() {
           else if (job.baseline)
             [verdict, detail] = r.failedTest
               ? ['FAILED', `fails without a mutant: ${r.failedTest}: ${r.why}`]
-              : ['passed', `${r.passed} tests`];
+              : r.skipped > 0
+                ? ['FAILED', `${r.skipped} tests skipped without a mutant`]
+                : ['passed', `${r.passed} tests`];
           else if (r.failedTest) [verdict, detail] = ['caught', `by ${r.failedTest}: ${r.why}`];
           else [verdict, detail] = ['SURVIVED', `${r.passed} tests passed`];
           results.set(job.id, { verdict, detail, took });
