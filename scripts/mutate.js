@@ -287,15 +287,16 @@ function readResult(copy, out, code, signal) {
   return { passed: report.numPassedTests, skipped: report.numPendingTests };
 }
 
+/** The failure in one line: its first line, and jest's Expected and Received lines if short. */
 function firstLine(text) {
   // eslint-disable-next-line no-control-regex
-  const plain = String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '');
-  return (
-    plain
-      .split('\n')
-      .map((l) => l.trim())
-      .find((l) => l && !l.startsWith('●')) ?? ''
-  ).slice(0, 160);
+  const lines = String(text ?? '')
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.trim());
+  const first = lines.find((l) => l && !l.startsWith('●')) ?? '';
+  const values = lines.filter((l) => /^(Expected|Received)[^:]*: /.test(l) && l.length <= 100);
+  return [first.slice(0, 160), ...values.slice(0, 2)].join(' | ');
 }
 
 const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
