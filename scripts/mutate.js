@@ -178,15 +178,6 @@ function winePrefixes(dir, depth = 0) {
     .flatMap((e) => winePrefixes(path.join(dir, e.name), depth + 1));
 }
 
-process.on('exit', cleanUp);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    console.error(`\nmutate: ${signal}, removing the scratch copies`);
-    cleanUp();
-    process.exit(130);
-  });
-}
-
 /** A scratch copy of the package for one worker: real file copies, never links to the checkout. */
 function makeCopy(dir) {
   fs.mkdirSync(dir);
@@ -289,7 +280,6 @@ function readResult(copy, out, code, signal) {
 
 /** The failure in one line: its first line, and jest's Expected and Received lines if short. */
 function firstLine(text) {
-  // eslint-disable-next-line no-control-regex
   const lines = String(text ?? '')
     .replace(/\u001b\[[0-9;]*m/g, '')
     .split('\n')
@@ -302,6 +292,14 @@ function firstLine(text) {
 const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;
 
 async function main() {
+  process.on('exit', cleanUp);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      console.error(`\nmutate: ${signal}, removing the scratch copies`);
+      cleanUp();
+      process.exit(130);
+    });
+  }
   const opts = parseArgs(process.argv.slice(2));
   const problems = catalogueProblems();
   if (problems.length) {
@@ -422,7 +420,11 @@ function order(id) {
   return i < 0 ? -1 : i;
 }
 
-main().catch((err) => {
-  console.error(`mutate: ${err.stack ?? err}`);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`mutate: ${err.stack ?? err}`);
+    process.exitCode = 1;
+  });
+}
+
+module.exports = { applyMutant, catalogueProblems };
