@@ -35,6 +35,11 @@ import { findMingwGcc, findWine, type WineTools } from '../helpers/wine';
  */
 
 const STUBS_SRC = join(__dirname, 'stubs');
+/**
+ * npm run mutate sets this to a folder of its scratch space: the first lab is copied there once
+ * booted and built, and later labs (one per test file and mutant) copy it instead of booting.
+ */
+const LAB_CACHE = process.env.CLUSRESTORE_WINE_LAB_CACHE;
 /** Long enough for the slowest scenario; a hung run is killed and its prefix shut down. */
 const RUN_TIMEOUT_MS = 180_000;
 
@@ -198,16 +203,33 @@ export class WineLab {
     if (!tools || !gcc) throw new Error('Wine or MinGW-w64 missing (describeWine checks first)');
     const lab = new WineLab(tools);
     try {
+      if (LAB_CACHE && existsSync(LAB_CACHE)) {
+        must('copying the cached lab', spawnSync('cp', ['-a', `${LAB_CACHE}/.`, lab.root]));
+        return lab;
+      }
       const env = wineEnv(lab.template);
       must('wineboot', spawnSync(tools.wine, ['wineboot', '--init'], { env, stdio: 'ignore' }));
       // Right after wineboot the service manager is unreliable while boot's wineserver lives on.
       shutDown(tools, env);
       lab.buildStubs(gcc);
+      if (LAB_CACHE) lab.saveTo(LAB_CACHE);
     } catch (err) {
       lab.dispose();
       throw err;
     }
     return lab;
+  }
+
+  /** Copies the booted template and the stand-ins to `dir` whole: renamed into place when complete. */
+  private saveTo(dir: string): void {
+    const partial = `${dir}.${process.pid}`;
+    must('caching the lab', spawnSync('cp', ['-a', this.root, partial]));
+    try {
+      renameSync(partial, dir);
+    } catch {
+      // another test file cached it first
+      rmSync(partial, { recursive: true, force: true });
+    }
   }
 
   private buildStubs(gcc: string): void {
