@@ -85,6 +85,7 @@ pre { background: var(--bg2); padding: .6rem .8rem; white-space: pre-wrap; overf
 table { border-collapse: collapse; margin: .5rem 0; }
 th, td { border: 1px solid var(--line); padding: .2rem .5rem; text-align: left; vertical-align: top; }
 th { background: var(--bg2); }
+td code { overflow-wrap: anywhere; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .5rem 0; }
 .meta dt { font-weight: 600; } .meta dd { margin: 0; overflow-wrap: anywhere; }
 .verdict { font-weight: 700; padding: .4rem .6rem; border-left: .4rem solid; background: var(--bg2); }
@@ -113,6 +114,7 @@ figcaption { font-weight: 600; margin: .3rem 0; }
 .band rect { fill: #eaeef2; stroke: #8c959f; } .band-failed rect { fill: url(#p-cross); stroke: var(--bad); stroke-width: 2; }
 .band-skipped rect { fill: #fff; stroke-dasharray: 4 3; } .band-label { font-weight: 700; }
 .band-status, .tick, .wait-label, .event-word { fill: var(--muted); }
+.wait-label { font-size: 10px; }
 .seg rect { stroke: #fff; stroke-width: 1; }
 .seg-label { fill: #000; font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 .state-key-present rect { fill: #b6d4fe; }

@@ -261,7 +261,7 @@ export function swimlaneSvg(
         text(
           c.x + 2,
           ROW.waits.y,
-          fit(`waited ${durationText(c.item.tEnd - c.item.t)}`, c.w + 8),
+          fit(`waited ${durationText(c.item.tEnd - c.item.t)}`, (c.w + 8) * 1.1),
           'wait-label',
         ),
       );
