@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { simulateCluster } from '../api';
 import type { ClusterConfig } from '../inventory/types';
 import { HAPPY_PATH_INVENTORY, substituteTokens } from '../sim/happy-path';
-import type { SimulateDoc, SimulatedRun } from '../sim/timeline';
+import { commandLine, type SimulateDoc, type SimulatedRun } from '../sim/timeline';
 import { packageRoot } from '../version';
 
 /**
@@ -101,5 +101,11 @@ export function recordedDoc(
   values: TimelineValues,
   recorded: RecordedTimelines = loadRecordedTimelines(),
 ): RecordedTimelines['doc'] {
-  return substituteDeep(recorded.doc, values);
+  const doc = substituteDeep(recorded.doc, values);
+  // A command line quotes the arguments that now hold blanks, as the live run would.
+  for (const run of [doc.run, doc.naive])
+    for (const b of run.blocks)
+      for (const i of b.items)
+        if (i.kind === 'action' && i.command) i.text = commandLine(i.command.name, i.command.args);
+  return doc;
 }
