@@ -76,7 +76,7 @@ const STYLE = `
 :root { color-scheme: light; --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --bg2: #f6f8fa;
   --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700; --info: #0969da; }
 * { box-sizing: border-box; }
-body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: var(--fg);
+body { font: 16px/1.5 "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg);
   margin: 0 auto; padding: 1rem 1.5rem 3rem; max-width: 80rem; }
 h1 { font-size: 1.6rem; margin: .5rem 0; } h2 { font-size: 1.3rem; margin-top: 2rem;
   border-bottom: 1px solid var(--line); } h3 { font-size: 1.1rem; } h4 { font-size: 1rem; margin: 1rem 0 .3rem; }
@@ -85,7 +85,7 @@ pre { background: var(--bg2); padding: .6rem .8rem; white-space: pre-wrap; overf
 table { border-collapse: collapse; margin: .5rem 0; }
 th, td { border: 1px solid var(--line); padding: .2rem .5rem; text-align: left; vertical-align: top; }
 th { background: var(--bg2); }
-td code { overflow-wrap: anywhere; }
+td code { overflow-wrap: break-word; }
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .5rem 0; }
 .meta dt { font-weight: 600; } .meta dd { margin: 0; overflow-wrap: anywhere; }
 .verdict { font-weight: 700; padding: .4rem .6rem; border-left: .4rem solid; background: var(--bg2); }
@@ -100,7 +100,8 @@ td code { overflow-wrap: anywhere; }
 .status-unchanged, .status-none { color: var(--muted); }
 .filter { margin: 1rem 0; } .filter input { font: inherit; padding: .3rem .5rem; min-width: 18rem; }
 .fleet-table { overflow-x: auto; } .fleet-table table { min-width: 100%; }
-details.cluster { border: 1px solid var(--line); margin: .4rem 0; padding: 0 .8rem; }
+details.cluster { border: 1px solid var(--line); margin: .4rem 0; padding: 0 .8rem;
+  content-visibility: auto; contain-intrinsic-size: auto 2.6rem; }
 details.cluster > summary { padding: .4rem 0; cursor: pointer; }
 details.cluster > summary h3 { display: inline; font-size: 1.05rem; }
 .figure { overflow-x: auto; border: 1px solid var(--line); padding: .5rem; margin: .5rem 0; }
