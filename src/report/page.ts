@@ -114,6 +114,7 @@ figcaption { font-weight: 600; margin: .3rem 0; }
 .swimlane .lane-label { font-weight: 700; fill: var(--fg); }
 .band rect { fill: #eaeef2; stroke: #8c959f; } .band-failed rect { fill: url(#p-cross); stroke: var(--bad); stroke-width: 2; }
 .band-skipped rect { fill: #fff; stroke-dasharray: 4 3; } .band-label { font-weight: 700; }
+.band-failed text { paint-order: stroke; stroke: #fff; stroke-width: 3px; fill: #82071e; }
 .band-status, .tick, .wait-label, .event-word { fill: var(--muted); }
 .wait-label { font-size: 10px; }
 .seg rect { stroke: #fff; stroke-width: 1; }
