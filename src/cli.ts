@@ -144,6 +144,12 @@ function printRefusals(plan: Plan): number {
   return refused.length;
 }
 
+/** --format without `markdown`, which names the dry run's output, not a file format. */
+function fileFormats(formats: string[] | undefined): Format[] | undefined {
+  const files = formats?.filter((f) => f !== 'markdown');
+  return files?.length ? (files as Format[]) : undefined;
+}
+
 async function main(): Promise<void> {
   await yargs(hideBin(process.argv))
     .scriptName('clusrestore')
@@ -164,9 +170,10 @@ async function main(): Promise<void> {
             describe: 'Only this cluster (repeatable)',
           })
           .option('format', {
-            choices: FORMATS,
+            choices: [...FORMATS, 'markdown'],
             array: true,
-            describe: 'Only this format (repeatable)',
+            describe:
+              'Only this format (repeatable); with --dry-run, markdown prints the plan as Markdown',
           })
           .option('dry-run', {
             type: 'boolean',
@@ -191,6 +198,8 @@ async function main(): Promise<void> {
           .check((a) => {
             if (a.jobs !== undefined && !(Number.isInteger(a.jobs) && a.jobs >= 1 && a.jobs <= 64))
               throw new Error(`--jobs ${a.jobs}: give a whole number from 1 to 64`);
+            if (a.format?.includes('markdown') && (!a.dryRun || a.json))
+              throw new Error('--format markdown prints a dry run: add --dry-run (and no --json)');
             return true;
           })
           .example('$0 generate', 'Generate from the bundled example into out/')
@@ -212,7 +221,7 @@ async function main(): Promise<void> {
             planned = await planGeneration(argv.inventory ?? bundledInventory(), {
               outDir: argv.out,
               clusters: argv.cluster,
-              formats: argv.format as Format[] | undefined,
+              formats: fileFormats(argv.format),
               force: argv.force,
               diffs: argv.dryRun,
               stage: !argv.dryRun,
@@ -232,6 +241,8 @@ async function main(): Promise<void> {
               throw new OutputCheckError(plan.checkProblems);
             }
             if (argv.json) await io.outChunks(view.planJsonText(plan, true));
+            else if (argv.format?.includes('markdown'))
+              io.out((await import('./report/markdown.js')).planMarkdown(plan));
             else
               io.out(
                 view.planText(plan, { diffs: true, steps: true }) +
@@ -344,6 +355,10 @@ async function main(): Promise<void> {
             default: false,
             describe: 'Print the timeline as JSON (clusrestore/simulate/v1)',
           })
+          .option('html', {
+            type: 'string',
+            describe: 'Also write the timeline drawn, as a self-contained HTML page, to this file',
+          })
           .example('$0 simulate --cluster EXCL01', 'The happy path of the bundled example')
           .example(
             '$0 simulate inventory.yaml --cluster EXCL01 --scenario key-lost --compare-naive',
@@ -361,8 +376,50 @@ async function main(): Promise<void> {
             scenario: argv.scenario as ScenarioName,
             compareNaive: argv.compareNaive,
           });
+          if (argv.html) {
+            const { simulateHtml, writeReportFile } = await import('./report/index.js');
+            writeReportFile(argv.html, simulateHtml(doc));
+          }
           if (argv.json) io.out(JSON.stringify(doc, null, 2));
           else io.out((await import('./sim/timeline.js')).simulateText(doc));
+          return 0;
+        }),
+    )
+    .command(
+      'report [inventory]',
+      "Write one self-contained HTML page for the change reviewer: the fleet, each cluster's plan, steps and diffs, and the timeline drawn beside the naive order; writes only that page",
+      (y) =>
+        y
+          .positional('inventory', { type: 'string', describe: 'Inventory file (YAML or JSON)' })
+          .option('out', {
+            type: 'string',
+            default: 'out/report.html',
+            describe: 'The page to write (replaces only a report clusrestore wrote)',
+          })
+          .option('against', {
+            type: 'string',
+            default: 'out',
+            describe: 'The output folder the plan compares with, as generate --dry-run does',
+          })
+          .option('cluster', {
+            type: 'string',
+            array: true,
+            describe: 'Only this cluster (repeatable)',
+          })
+          .example('$0 report', 'The report of the bundled example in out/report.html')
+          .epilogue(EXIT_EPILOGUE),
+      (argv) =>
+        run(argv.debug, false, async () => {
+          const { bundledInventory } = await import('./api.js');
+          const { reportCommand } = await import('./commands/report.js');
+          io.out(
+            await reportCommand({
+              inventory: argv.inventory ?? bundledInventory(),
+              out: argv.out,
+              against: argv.against,
+              cluster: argv.cluster,
+            }),
+          );
           return 0;
         }),
     )
@@ -404,7 +461,10 @@ async function main(): Promise<void> {
           return 0;
         }),
     )
-    .demandCommand(1, 'Name a command: generate, validate, verify, simulate, schema or init.')
+    .demandCommand(
+      1,
+      'Name a command: generate, validate, verify, simulate, report, schema or init.',
+    )
     .strict()
     .recommendCommands()
     .help()

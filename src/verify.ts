@@ -1,7 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { IoError } from './errors';
 import { MANIFEST_FILE, readOutState } from './out-state';
+import { isReportFile } from './report/file';
 import { sha256 } from './sha256';
 import { checkBytes } from './validate/bytes';
 
@@ -35,10 +36,15 @@ export function verifyOutput(outDir: string): VerifyReport {
     for (const p of checkBytes(entry.format, bytes)) problems.push(`${path}: ${p}`);
   }
   for (const path of listFiles(outDir)) {
-    if (path !== MANIFEST_FILE && !(path in listed))
+    if (path !== MANIFEST_FILE && !(path in listed) && !isOwnReport(outDir, path))
       problems.push(`${path}: not in the manifest (added by hand?)`);
   }
   return { outDir, checked: Object.keys(listed).length, problems: problems.sort() };
+}
+
+/** `clusrestore report` writes out/report.html by default: that page is not an added file. */
+function isOwnReport(outDir: string, path: string): boolean {
+  return path === 'report.html' && isReportFile(readFileSync(join(outDir, path)));
 }
 
 function listFiles(root: string): string[] {
