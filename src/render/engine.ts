@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Handlebars from 'handlebars';
 import { SCRIPT_EXIT_CODES, scriptExitCode, type ScriptExitName } from '../exit-codes';
 import type { Format } from '../inventory/presets';
 import type { ClusterConfig } from '../inventory/types';
 import { IMPORT_KEY_STEP, STEP_DEFS, clusterSteps, restoreKeyPath, type Step } from '../plan/steps';
 import { happyPathFor, type RunbookHappyPath } from '../sim/happy-path';
 import { TOOL_VERSION, packageRoot } from '../version';
-import { compileTemplate, type Helper, type Render } from './compile';
 import { cmdText, cmdValue, intLiteral, mdCode, psArray, psLiteral } from './escape';
 
 /** Template file of each format, below templates/. */
@@ -83,6 +83,9 @@ const STEP_TEXT: Readonly<Record<string, string>> = Object.freeze(
   Object.fromEntries([...STEP_DEFS, IMPORT_KEY_STEP].map((def) => [camel(def.id), def.operation])),
 );
 
+/** A helper as the templates call it: its own arguments, without Handlebars' options object. */
+export type Helper = (...args: unknown[]) => unknown;
+
 /** The helpers the templates call; values reach output only through the escaping ones. */
 export const TEMPLATE_HELPERS: Readonly<Record<string, Helper>> = Object.freeze({
   psq: psLiteral,
@@ -108,50 +111,52 @@ export function templateSource(format: Format): string {
   return format === 'runbook' ? raw : raw.replace(/\r?\n/g, '\r\n');
 }
 
+/** The one Handlebars instance: our helpers only, registered once. */
+let handlebars: typeof Handlebars | undefined;
+
 /**
- * The templates, each compiled once on first use by compile.ts with the semantics of Handlebars'
- * strict mode (a missing field throws) and noEscape (helpers do all escaping).
+ * Compiles a template with Handlebars: `strict` (a missing field throws), `noEscape` (the
+ * helpers do all escaping) and only our helpers known.
  */
-class Engine {
-  private readonly compiled = new Map<Format, Render>();
-
-  render(format: Format, context: TemplateContext): string {
-    const template = this.template(format);
-    try {
-      return template(context);
-    } catch (err) {
-      throw templateError(format, err);
-    }
+export function compileTemplate(source: string): HandlebarsTemplateDelegate {
+  if (!handlebars) {
+    handlebars = Handlebars.create();
+    for (const [name, fn] of Object.entries(TEMPLATE_HELPERS))
+      // Handlebars passes its options object last; our helpers take only their own arguments.
+      handlebars.registerHelper(name, (...args: unknown[]) => fn(...args.slice(0, -1)));
   }
-
-  template(format: Format): Render {
-    let template = this.compiled.get(format);
-    if (!template) {
-      try {
-        template = compileTemplate(templateSource(format), TEMPLATE_HELPERS);
-      } catch (err) {
-        throw templateError(format, err);
-      }
-      this.compiled.set(format, template);
-    }
-    return template;
-  }
+  return handlebars.compile(source, {
+    strict: true,
+    noEscape: true,
+    knownHelpers: Object.fromEntries(Object.keys(TEMPLATE_HELPERS).map((h) => [h, true])),
+    knownHelpersOnly: true,
+  });
 }
+
+/** Each format's template, compiled on first use. */
+const compiled = new Map<Format, HandlebarsTemplateDelegate>();
 
 function templateError(format: Format, err: unknown): Error {
   return new Error(`templates/${TEMPLATE_FILES[format]}: ${(err as Error).message}`);
 }
 
-let engine: Engine | undefined;
-
 /** Renders one format for one cluster as text: CRLF for the scripts, LF for the runbook (output.ts makes bytes). */
 export function renderText(format: Format, context: TemplateContext): string {
-  engine ??= new Engine();
-  return engine.render(format, context);
+  let template = compiled.get(format);
+  if (!template) {
+    template = compileTemplate(templateSource(format));
+    compiled.set(format, template);
+  }
+  try {
+    return template(context);
+  } catch (err) {
+    throw templateError(format, err);
+  }
 }
 
 /** Compiles every template now rather than on first use (worker threads, while they wait). */
 export function prepareTemplates(): void {
-  engine ??= new Engine();
-  for (const format of Object.keys(TEMPLATE_FILES) as Format[]) engine.template(format);
+  for (const format of Object.keys(TEMPLATE_FILES) as Format[]) {
+    if (!compiled.has(format)) compiled.set(format, compileTemplate(templateSource(format)));
+  }
 }
