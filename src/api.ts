@@ -1,8 +1,7 @@
 import { copyFileSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { InterruptedError, IoError, PwshMissingError, UsageError } from './errors';
-import { loadInventory, parseInventory, readInventory } from './inventory/load';
-import { LARGE_INVENTORY_BYTES, parseInventoryAsync } from './inventory/off-thread';
+import { loadInventory, parseInventory } from './inventory/load';
 import type { ClusterConfig, Inventory } from './inventory/types';
 import { encodeOutput } from './render/output';
 import { outputFileNames, renderText, templateContext } from './render/engine';
@@ -11,8 +10,7 @@ import { NAIVE_SCRIPT, naiveArgs, runScenario, type ScenarioName } from './sim/r
 import { SCENARIO_TEXT, buildRunView, type SimulateDoc } from './sim/timeline';
 import { findPwsh } from './validate/powershell';
 import { readOutState } from './out-state';
-import { type Plan, type PlanOptions } from './plan/build';
-import { WorkerPool, buildPlanAsync, threadCount } from './plan/parallel';
+import { buildPlan, type Plan, type PlanOptions } from './plan/build';
 import { TOOL_VERSION, packageRoot } from './version';
 import { applyPlan, discardPlan, type ApplyResult } from './write';
 
@@ -22,8 +20,7 @@ export function bundledInventory(): string {
 }
 
 /**
- * Loads the inventory and plans every file against the output folder, on worker threads for
- * large fleets. Writes nothing, unless `opts.stage` is set: then the new and changed files wait
+ * Loads the inventory and plans every file against the output folder. Writes nothing, unless `opts.stage` is set: then the new and changed files wait
  * as temporary files beside their targets until applyPlan renames them (or discardPlan removes
  * them).
  */
@@ -31,21 +28,8 @@ export async function planGeneration(
   inventoryFile: string,
   opts: PlanOptions,
 ): Promise<{ inventory: Inventory; plan: Plan }> {
-  const bytes = readInventory(inventoryFile);
-  // For a large inventory the rendering threads start while it is parsed.
-  const large = bytes.length >= LARGE_INVENTORY_BYTES;
-  const threads = threadCount(Infinity, opts.jobs);
-  // buildPlanAsync closes the pool whether or not it uses it.
-  const pool = large && threads > 1 ? new WorkerPool(threads) : undefined;
-  let inventory: Inventory;
-  let plan: Plan;
-  try {
-    inventory = await parseInventoryAsync(bytes, inventoryFile);
-    plan = await buildPlanAsync(inventory, readOutState(opts.outDir), opts, pool);
-  } catch (err) {
-    await pool?.close();
-    throw err;
-  }
+  const inventory = loadInventory(inventoryFile);
+  const plan = buildPlan(inventory, readOutState(opts.outDir), opts);
   if (opts.signal) {
     // A process signal that came while this thread was busy planning is handled now, and its
     // abort takes back what the plan staged.

@@ -11,7 +11,6 @@ import { ClusrestoreError, InterruptedError, InventoryError, formatDiagnostic } 
 import { CLI_EXIT_CODES } from './exit-codes';
 import { FORMATS, type Format } from './inventory/presets';
 import type { Plan } from './plan/build';
-import { PARALLEL_MIN_CLUSTERS } from './plan/limits';
 import { SCENARIOS, type ScenarioName } from './sim/run';
 
 const EXIT_EPILOGUE =
@@ -186,12 +185,7 @@ async function main(): Promise<void> {
           })
           .option('jobs', {
             type: 'number',
-            describe: `Worker threads that render (default: one per core, at most 4, from ${PARALLEL_MIN_CLUSTERS} clusters on; 1: none)`,
-          })
-          .check((a) => {
-            if (a.jobs !== undefined && !(Number.isInteger(a.jobs) && a.jobs >= 1 && a.jobs <= 64))
-              throw new Error(`--jobs ${a.jobs}: give a whole number from 1 to 64`);
-            return true;
+            describe: 'Ignored: rendering runs on one thread since 0.2; removed in a later release',
           })
           .example('$0 generate', 'Generate from the bundled example into out/')
           .example(
@@ -216,7 +210,6 @@ async function main(): Promise<void> {
               force: argv.force,
               diffs: argv.dryRun,
               stage: !argv.dryRun,
-              jobs: argv.jobs,
               signal: interrupt?.signal,
               onProgress: progress.phase('rendering clusters'),
             });

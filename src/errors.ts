@@ -117,33 +117,3 @@ export class InterruptedError extends Error {
     return new InterruptedError(aborted.reason as NodeJS.Signals);
   }
 }
-
-/** An error as a worker thread sends it (structured clone keeps no class). */
-export interface ThreadError {
-  name: string;
-  message: string;
-  stack?: string;
-  diagnostics?: Diagnostic[];
-}
-
-export function errorToThread(err: unknown): ThreadError {
-  const e = err instanceof Error ? err : new Error(String(err));
-  return {
-    name: e.constructor.name,
-    message: e.message,
-    stack: e.stack,
-    ...(err instanceof InventoryError ? { diagnostics: err.diagnostics } : {}),
-  };
-}
-
-/** The error a thread sent, as its class again where the CLI maps that class to an exit code. */
-export function errorFromThread(e: ThreadError): Error {
-  const err =
-    e.name === 'InventoryError' && e.diagnostics
-      ? new InventoryError(e.diagnostics)
-      : e.name === 'IoError'
-        ? new IoError(e.message)
-        : new Error(e.message);
-  if (e.stack) err.stack = e.stack;
-  return err;
-}

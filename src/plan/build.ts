@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { InterruptedError, IoError, UsageError, formatPath, type Diagnostic } from '../errors';
 import type { Format } from '../inventory/presets';
 import { cmdProblem, type CmdField } from '../inventory/rules';
@@ -105,8 +104,6 @@ export interface PlanOptions {
    * discardPlan, which removes them.
    */
   stage?: boolean;
-  /** Worker threads (buildPlanAsync): 1 renders in this thread; default one per core for large fleets. */
-  jobs?: number;
   /**
    * Aborted (with the signal's name as reason) to stop planning: no more clusters are sent to
    * render, what was staged is removed, and the plan fails with InterruptedError.
@@ -256,7 +253,7 @@ function stage(outDir: string, path: string, bytes: Buffer, madeDirs: string[]):
       madeDirs.push(...chain);
     }
   }
-  const tmp = `${target}.${process.pid}-${threadId}-${++stageCounter}.tmp`;
+  const tmp = `${target}.${process.pid}-${++stageCounter}.tmp`;
   try {
     writeFileSync(tmp, bytes, { flag: 'wx' });
   } catch (err) {
@@ -323,8 +320,7 @@ export function fileEnv(
 }
 
 /**
- * Builds the plan in this thread: renders every file in memory and compares it with the output
- * folder. buildPlanAsync (parallel.ts) does the same on worker threads for large fleets.
+ * Builds the plan: renders every file in memory and compares it with the output folder.
  */
 export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): Plan {
   const { jobs, refused } = planJobs(inv, opts);

@@ -153,10 +153,3 @@ export function renderText(format: Format, context: TemplateContext): string {
     throw templateError(format, err);
   }
 }
-
-/** Compiles every template now rather than on first use (worker threads, while they wait). */
-export function prepareTemplates(): void {
-  for (const format of Object.keys(TEMPLATE_FILES) as Format[]) {
-    if (!compiled.has(format)) compiled.set(format, compileTemplate(templateSource(format)));
-  }
-}

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../errors';
-import { loadInventoryAsync } from '../inventory/off-thread';
-import { buildPlanAsync } from '../plan/parallel';
+import { loadInventory } from '../inventory/load';
+import { buildPlan } from '../plan/build';
 import { findPwsh, parsePowerShell } from './powershell';
 
 /** What `validate` found. */
@@ -24,8 +24,8 @@ export async function validateInventory(
   file: string,
   opts: { requirePwsh: boolean },
 ): Promise<ValidateReport> {
-  const inventory = await loadInventoryAsync(file);
-  const plan = await buildPlanAsync(
+  const inventory = loadInventory(file);
+  const plan = buildPlan(
     inventory,
     { manifest: undefined, manifestBytes: undefined, read: () => undefined },
     { outDir: '' },
