@@ -1,11 +1,5 @@
 import { InventoryError, formatDiagnostic } from '../../src/errors';
-import {
-  parseInventory,
-  parseInventoryParts,
-  parsePlainInventory,
-  validInventory,
-} from '../../src/inventory/load';
-import type { Inventory } from '../../src/inventory/types';
+import { parseInventory } from '../../src/inventory/load';
 
 const GOOD = `version: 1
 defaults:
@@ -14,16 +8,6 @@ clusters:
   - name: EXCL01
     nodes: [EXNODE1, EXNODE2]
 `;
-
-/** What a reader made of a text: its clusters, or its diagnostics (undefined: left to yaml). */
-function outcome(read: () => Inventory | undefined): unknown {
-  try {
-    return read()?.clusters;
-  } catch (err) {
-    if (err instanceof InventoryError) return err.diagnostics.map(formatDiagnostic);
-    throw err;
-  }
-}
 
 /** The formatted diagnostics for an inventory that must fail. */
 function problems(text: string): string[] {
@@ -294,16 +278,26 @@ describe('parseInventory refuses, naming file:line:col, path, the problem and an
     expect(problems(text)).toEqual(expected);
   });
 
-  it('the same, whether the plain reader or yaml reads the text', () => {
-    const taken = cases.filter(([, text]) => {
-      const plain = outcome(() => parsePlainInventory(Buffer.from(text), 'inv.yaml'));
-      if (plain === undefined) return false;
-      expect(plain).toEqual(
-        outcome(() => validInventory(parseInventoryParts(Buffer.from(text), 'inv.yaml'))),
-      );
-      return true;
-    });
-    expect(taken.length).toBeGreaterThan(cases.length / 2);
+  it('locates problems in JSON, read with JSON.parse, by line and column', () => {
+    const json = JSON.stringify(
+      {
+        version: 1,
+        clusters: [{ name: 'EXCL01', nodes: ['EXNODE1', 'BAD NODE'], preset: 'nope' }],
+      },
+      null,
+      2,
+    );
+    expect(problems(json)).toEqual([
+      `inv.yaml:8:9 clusters[0].nodes[1]: "BAD NODE" is not a NetBIOS node name: character ' ' (U+0020) at position 4 (letters, digits and '-' only). Example: EXNODE1`,
+      'inv.yaml:10:17 clusters[0].preset: "nope" is not one of "directory", "store". Example: preset: directory (one of directory, store)',
+    ]);
+  });
+
+  it('locates a JSON syntax error', () => {
+    expect(problems('{\n  "version": 1,\n  "clusters": [\n}\n')).toEqual([
+      'inv.yaml:4:1 (syntax): Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'inv.yaml:4:2 (syntax): Flow map must end with a }',
+    ]);
   });
 
   it('every problem at once, in file order', () => {
