@@ -4,50 +4,22 @@
  * file prints it and sets the exit code. The only module that touches process.argv, exitCode
  * and yargs.
  */
-import { once } from 'node:events';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ClusrestoreError, InterruptedError, InventoryError, formatDiagnostic } from './errors';
-import { CLI_EXIT_CODES } from './exit-codes';
+import { ClusrestoreError, InterruptedError, InventoryError } from './errors';
+import { CLI_EXIT_CODES } from './procedure/exit-codes';
 import { FORMATS, type Format } from './inventory/presets';
-import type { Plan } from './plan/build';
 import { SCENARIOS, type ScenarioName } from './sim/run';
+import { processIo as io } from './commands/io';
 
 const EXIT_EPILOGUE =
   'Exit codes: ' +
   CLI_EXIT_CODES.map((e) => `${e.code} ${e.name}`).join(', ') +
   '. Docs: README.md.';
 
-interface Io {
-  out: (s: string) => void;
-  /** Pieces of one long output, then a newline; waits whenever a pipe's reader lags behind. */
-  outChunks: (chunks: Iterable<string>) => Promise<void>;
-  err: (s: string) => void;
-}
-const io: Io = {
-  out: (s) => process.stdout.write(s + '\n'),
-  outChunks: async (chunks) => {
-    const write = async (c: string) => {
-      if (!process.stdout.write(c)) await once(process.stdout, 'drain');
-    };
-    // Pieces are gathered into writes of some 64 KB: one write per cluster would be 10,000
-    // system calls for a large plan.
-    let pending = '';
-    for (const c of chunks) {
-      pending += c;
-      if (pending.length >= 65536) {
-        await write(pending);
-        pending = '';
-      }
-    }
-    await write(pending + '\n');
-  },
-  err: (s) => process.stderr.write(s + '\n'),
-};
-
 /**
- * SIGINT and SIGTERM abort the plan being built (its staged files are removed, and it fails with
- * InterruptedError) instead of ending the process at once. `release` gives them their default.
+ * SIGINT and SIGTERM abort a run before it renames anything into place (its staged files are
+ * removed, and it fails with InterruptedError) instead of ending the process at once. `release` gives them their default.
  */
 function interruptOnSignals(): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
@@ -137,12 +109,6 @@ function progressReporter(enabled: boolean): {
   };
 }
 
-function printRefusals(plan: Plan): number {
-  const refused = plan.clusters.flatMap((c) => c.refused);
-  for (const d of refused) io.err(`clusrestore: ${formatDiagnostic(d)}`);
-  return refused.length;
-}
-
 async function main(): Promise<void> {
   await yargs(hideBin(process.argv))
     .scriptName('clusrestore')
@@ -195,59 +161,29 @@ async function main(): Promise<void> {
           .epilogue(EXIT_EPILOGUE),
       (argv) =>
         run(argv.debug, argv.json, async () => {
-          const { bundledInventory, planGeneration } = await import('./api.js');
-          const { applyPlan, discardPlan } = await import('./write.js');
-          const view = await import('./plan/view.js');
+          const { generateCommand } = await import('./commands/generate.js');
           const progress = progressReporter(!argv.json);
-          // A real run stages files while it plans: a signal then takes them back first.
           const interrupt = argv.dryRun ? undefined : interruptOnSignals();
-          let planned: Awaited<ReturnType<typeof planGeneration>>;
           try {
-            planned = await planGeneration(argv.inventory ?? bundledInventory(), {
-              outDir: argv.out,
-              clusters: argv.cluster,
-              formats: argv.format as Format[] | undefined,
-              force: argv.force,
-              diffs: argv.dryRun,
-              stage: !argv.dryRun,
-              signal: interrupt?.signal,
-              onProgress: progress.phase('rendering clusters'),
-            });
+            return await generateCommand(
+              {
+                inventory: argv.inventory,
+                outDir: argv.out,
+                clusters: argv.cluster,
+                formats: argv.format as Format[] | undefined,
+                force: argv.force,
+                dryRun: argv.dryRun,
+                json: argv.json,
+                detailedExitcode: argv.detailedExitcode,
+                signal: interrupt?.signal,
+              },
+              io,
+              progress.phase,
+            );
           } finally {
             progress.stop();
             interrupt?.release();
           }
-          const { plan } = planned;
-          const refused = printRefusals(plan);
-          if (argv.dryRun) {
-            if (plan.checkProblems.length) {
-              const { OutputCheckError } = await import('./errors.js');
-              throw new OutputCheckError(plan.checkProblems);
-            }
-            if (argv.json) await io.outChunks(view.planJsonText(plan, true));
-            else
-              io.out(
-                view.planText(plan, { diffs: true, steps: true }) +
-                  '\n' +
-                  view.summaryLine(plan, true),
-              );
-            if (refused || plan.summary.conflict) return 1;
-            return argv.detailedExitcode && view.hasChanges(plan) ? 2 : 0;
-          }
-          try {
-            applyPlan(plan, progress.phase('writing files'));
-          } finally {
-            discardPlan(plan);
-          }
-          progress.stop();
-          if (argv.json) await io.outChunks(view.planJsonText(plan, false));
-          else
-            io.out(
-              view.planText(plan, { diffs: false, steps: false }) +
-                '\n' +
-                view.summaryLine(plan, false),
-            );
-          return refused ? 1 : 0;
         }),
     )
     .command(
@@ -265,18 +201,12 @@ async function main(): Promise<void> {
           .epilogue(EXIT_EPILOGUE),
       (argv) =>
         run(argv.debug, argv.json, async () => {
-          const { validateInventory } = await import('./validate/run.js');
-          const report = await validateInventory(
-            argv.inventory ?? (await import('./api.js')).bundledInventory(),
-            { requirePwsh: argv.requirePwsh },
+          const { validateCommand } = await import('./commands/validate.js');
+          return validateCommand(
+            argv.inventory,
+            { requirePwsh: argv.requirePwsh, json: argv.json },
+            io,
           );
-          if (argv.json) io.out(JSON.stringify(report, null, 2));
-          else {
-            for (const r of report.refused) io.err(`clusrestore: ${formatDiagnostic(r)}`);
-            for (const p of report.problems) io.err(`clusrestore: ${p}`);
-            io.out(report.summary);
-          }
-          return report.ok ? 0 : 1;
         }),
     )
     .command(
@@ -289,23 +219,8 @@ async function main(): Promise<void> {
           .epilogue(EXIT_EPILOGUE),
       (argv) =>
         run(argv.debug, argv.json, async () => {
-          const { verifyOutput } = await import('./verify.js');
-          const report = verifyOutput(argv.out);
-          if (argv.json)
-            io.out(
-              JSON.stringify(
-                { schema: 'clusrestore/verify/v1', ...report, ok: report.problems.length === 0 },
-                null,
-                2,
-              ),
-            );
-          else {
-            for (const p of report.problems) io.err(`clusrestore: ${argv.out}/${p}`);
-            io.out(
-              `${report.problems.length ? 'FAILED' : 'OK'}: ${report.checked} files checked, ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}.`,
-            );
-          }
-          return report.problems.length ? 1 : 0;
+          const { verifyCommand } = await import('./commands/verify.js');
+          return verifyCommand(argv.out, { json: argv.json }, io);
         }),
     )
     .command(
@@ -348,15 +263,17 @@ async function main(): Promise<void> {
           ),
       (argv) =>
         run(argv.debug, argv.json, async () => {
-          const { bundledInventory, simulateCluster } = await import('./api.js');
-          const doc = await simulateCluster(argv.inventory ?? bundledInventory(), {
-            cluster: argv.cluster,
-            scenario: argv.scenario as ScenarioName,
-            compareNaive: argv.compareNaive,
-          });
-          if (argv.json) io.out(JSON.stringify(doc, null, 2));
-          else io.out((await import('./sim/timeline.js')).simulateText(doc));
-          return 0;
+          const { simulateCommand } = await import('./commands/simulate.js');
+          return simulateCommand(
+            argv.inventory,
+            {
+              cluster: argv.cluster,
+              scenario: argv.scenario as ScenarioName,
+              compareNaive: argv.compareNaive,
+              json: argv.json,
+            },
+            io,
+          );
         }),
     )
     .command(
@@ -370,13 +287,8 @@ async function main(): Promise<void> {
         }),
       (argv) =>
         run(argv.debug, false, async () => {
-          if (argv.contract) {
-            const { contractJsonSchema } = await import('./contract.js');
-            io.out(JSON.stringify(contractJsonSchema(), null, 2));
-          } else {
-            const { inventoryJsonSchema } = await import('./inventory/schema.js');
-            io.out(JSON.stringify(inventoryJsonSchema(), null, 2));
-          }
+          const { schemaDocument } = await import('./commands/schema.js');
+          io.out(JSON.stringify(schemaDocument(argv.contract), null, 2));
           return 0;
         }),
     )
@@ -391,10 +303,8 @@ async function main(): Promise<void> {
         }),
       (argv) =>
         run(argv.debug, false, async () => {
-          const { initInventory } = await import('./api.js');
-          initInventory(argv.file);
-          io.out(`Wrote ${argv.file}. Edit it, then: clusrestore generate ${argv.file} --dry-run`);
-          return 0;
+          const { initCommand } = await import('./commands/init.js');
+          return initCommand(argv.file, io);
         }),
     )
     .demandCommand(1, 'Name a command: generate, validate, verify, simulate, schema or init.')

@@ -1,7 +1,8 @@
-import type { Diagnostic } from '../errors';
-import { loadInventory } from '../inventory/load';
+import { findPwsh, parsePowerShell } from '../checks/powershell';
+import { formatDiagnostic, type Diagnostic } from '../errors';
+import { bundledInventory, loadInventory } from '../inventory/load';
 import { buildPlan } from '../plan/build';
-import { findPwsh, parsePowerShell } from './powershell';
+import type { Io } from './io';
 
 /** What `validate` found. */
 export interface ValidateReport {
@@ -60,4 +61,20 @@ export async function validateInventory(
     problems,
     summary: `${ok ? 'OK' : 'FAILED'}: ${plan.clusters.length} clusters, ${files.length} files checked, .ps1 ${parsed}; ${problems.length + refused.length} problems.`,
   };
+}
+
+/** `clusrestore validate`: prints the report; exit 1 when anything was found. */
+export async function validateCommand(
+  file: string | undefined,
+  opts: { requirePwsh: boolean; json: boolean },
+  io: Io,
+): Promise<number> {
+  const report = await validateInventory(file ?? bundledInventory(), opts);
+  if (opts.json) io.out(JSON.stringify(report, null, 2));
+  else {
+    for (const r of report.refused) io.err(`clusrestore: ${formatDiagnostic(r)}`);
+    for (const p of report.problems) io.err(`clusrestore: ${p}`);
+    io.out(report.summary);
+  }
+  return report.ok ? 0 : 1;
 }

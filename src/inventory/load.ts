@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Document, LineCounter, Node } from 'yaml';
 import type { z } from 'zod';
 import { InventoryError, IoError, formatPath, type Diagnostic } from '../errors';
 import { sha256 } from '../sha256';
+import { packageRoot } from '../version';
 import { BUILTIN_DEFAULTS, PRESETS, defaultRestoreKey } from './presets';
 import { stripHive } from './rules';
 import { FIELD_EXAMPLES, InventorySchema, type RawCluster, type RawInventory } from './schema';
 import type { ClusterConfig, Inventory, Locator, SettingName } from './types';
 
 type Path = (string | number)[];
+
+/** The inventory that ships with clusrestore, used when none is given. */
+export function bundledInventory(): string {
+  return join(packageRoot(), 'examples', 'inventory.yaml');
+}
 
 /** Reads, parses and validates an inventory file (YAML or JSON). The only inventory I/O. */
 export function loadInventory(file: string): Inventory {

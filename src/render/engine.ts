@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { SCRIPT_EXIT_CODES, scriptExitCode, type ScriptExitName } from '../exit-codes';
+import { SCRIPT_EXIT_CODES, scriptExitCode, type ScriptExitName } from '../procedure/exit-codes';
 import type { Format } from '../inventory/presets';
 import type { ClusterConfig } from '../inventory/types';
-import { IMPORT_KEY_STEP, STEP_DEFS, clusterSteps, restoreKeyPath, type Step } from '../plan/steps';
+import {
+  IMPORT_KEY_STEP,
+  STEP_DEFS,
+  clusterSteps,
+  restoreKeyPath,
+  type Step,
+} from '../procedure/steps';
 import { happyPathFor, type RunbookHappyPath } from '../sim/happy-path';
 import { TOOL_VERSION, packageRoot } from '../version';
 import { cmdText, cmdValue, intLiteral, mdCode, psArray, psLiteral } from './escape';

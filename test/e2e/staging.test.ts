@@ -3,7 +3,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { discardStaged, type FileRecord } from '../../src/plan/build';
+import { discardStaged } from '../../src/apply/write';
+import type { PlannedFile } from '../../src/plan/build';
 import { cliAsync, pool, tempDir, type CliRun } from '../helpers/cli';
 
 /** A fleet with both presets, overrides and values cmd refuses. */
@@ -101,7 +102,7 @@ describe('writing a fleet', () => {
     expect([...tree(join(dir, 'out')).keys()].filter((k) => k.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('stops with an I/O error, exit code 3, and takes back what the workers staged', async () => {
+  it('stops with an I/O error, exit code 3, and takes back what it staged', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'fleet.yaml'), fleetYaml(N));
     // A folder where a script belongs: reading it fails in whichever worker renders that cluster.
@@ -142,14 +143,11 @@ describe('writing a fleet', () => {
     const out = join(tempDir(), 'out');
     for (const name of ['A', 'B']) mkdirSync(join(out, name), { recursive: true });
     writeFileSync(join(out, 'B', 'x.ps1.1-1-1.tmp'), 'staged');
-    // Here cluster 1 made out/ itself, cluster 0 only out/A.
-    discardStaged([
-      { files: [], madeDirs: [join(out, 'A')] },
-      {
-        files: [{ staged: join(out, 'B', 'x.ps1.1-1-1.tmp') } as FileRecord],
-        madeDirs: [out, join(out, 'B')],
-      },
-    ]);
+    // Recorded in any order: the deepest folder goes first.
+    discardStaged({
+      files: [{ file: {} as PlannedFile, tmp: join(out, 'B', 'x.ps1.1-1-1.tmp') }],
+      madeDirs: [join(out, 'A'), out, join(out, 'B')],
+    });
     expect(existsSync(out)).toBe(false);
   });
 

@@ -1,5 +1,5 @@
-import { InventoryError, formatDiagnostic } from '../../src/errors';
-import { parseInventory } from '../../src/inventory/load';
+import { InventoryError, formatDiagnostic } from '../../../src/errors';
+import { parseInventory } from '../../../src/inventory/load';
 
 const GOOD = `version: 1
 defaults:
