@@ -72,7 +72,8 @@ describePwsh('clusrestore simulate (built CLI, real pwsh)', () => {
     ];
     const results = await pool(jobs.map(([, job]) => job));
     jobs.forEach(([name], i) => runs.set(name, results[i]));
-  });
+    // Twelve pwsh runs, two at a time: sized for a 2-core machine busy with other suites.
+  }, 900_000);
 
   function doc(name: string): SimulateDoc {
     const r = runs.get(name)!;
