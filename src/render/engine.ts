@@ -11,6 +11,7 @@ import {
   restoreKeyPath,
   type Step,
 } from '../procedure/steps';
+import { templateLeftovers } from '../checks/template';
 import { happyPathFor, type RunbookHappyPath } from '../sim/happy-path';
 import { TOOL_VERSION, packageRoot } from '../version';
 import { cmdText, cmdValue, intLiteral, mdCode, psArray, psLiteral } from './escape';
@@ -150,7 +151,10 @@ function templateError(format: Format, err: unknown): Error {
 export function renderText(format: Format, context: TemplateContext): string {
   let template = compiled.get(format);
   if (!template) {
-    template = compileTemplate(templateSource(format));
+    const source = templateSource(format);
+    const leftovers = templateLeftovers(format, source);
+    if (leftovers.length) throw templateError(format, new Error(leftovers.join('; ')));
+    template = compileTemplate(source);
     compiled.set(format, template);
   }
   try {

@@ -231,14 +231,14 @@ describe('parseInventory refuses, naming file:line:col, path, the problem and an
       'a service name over 255 characters',
       GOOD + `    serviceName: ${'S'.repeat(256)}\n`,
       [
-        `inv.yaml:7:18 clusters[0].serviceName: "${'S'.repeat(256)}" is 256 characters; a service name has at most 255 (its registry key's limit). Example: MSExchangeDS`,
+        `inv.yaml:7:18 clusters[0].serviceName: "${'S'.repeat(59)}..." (256 characters) is 256 characters; a service name has at most 255 (its registry key's limit). Example: MSExchangeDS`,
       ],
     ],
     [
       'an invisible character',
       GOOD + '    resourceName: "Exchange\\u200BDirectory"\n',
       [
-        'inv.yaml:7:19 clusters[0].resourceName: "Exchange\u200bDirectory" has the invisible or control character (U+200B) at position 9. Example: Microsoft Exchange Directory',
+        'inv.yaml:7:19 clusters[0].resourceName: "ExchangeU+200BDirectory" has the invisible or control character (U+200B) at position 9. Example: Microsoft Exchange Directory',
       ],
     ],
     [
@@ -314,5 +314,22 @@ clusters:
       'inv.yaml:5:13 clusters[0].preset: "nope" is not one of "directory", "store". Example: preset: directory (one of directory, store)',
       'inv.yaml:6:5 clusters[0].colour: unknown key "colour". Known keys here: name, nodes, preset, serviceName, resourceName, restoreKey, timeouts, logFolder, formats',
     ]);
+  });
+});
+
+describe('reserved device names', () => {
+  it.each([
+    [
+      'name: EXCL01',
+      'name: CON',
+      `inv.yaml:5:11 clusters[0].name: "CON" is the reserved device name 'CON': Windows can make no file or folder of that name. Example: EXCL01`,
+    ],
+    [
+      'nodes: [EXNODE1, EXNODE2]',
+      'nodes: [EXNODE1, lpt1]',
+      `inv.yaml:6:22 clusters[0].nodes[1]: "lpt1" is the reserved device name 'lpt1': Windows can make no file or folder of that name. Example: EXNODE1`,
+    ],
+  ])('are refused as cluster and node names, located: %s -> %s', (from, to, expected) => {
+    expect(problems(GOOD.replace(from, to))).toEqual([expected]);
   });
 });
