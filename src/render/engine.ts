@@ -75,7 +75,7 @@ export function templateContext(cluster: ClusterConfig, inventorySha256: string)
 }
 
 /** `90` -> `90 seconds`, `600` -> `10 minutes`, `5400` -> `90 minutes`. */
-export function durationText(value: unknown): string {
+export function timeoutText(value: unknown): string {
   const s = Number(intLiteral(value));
   if (s < 120 || s % 60 !== 0) return `${s} seconds`;
   return `${s / 60} minutes`;
@@ -103,7 +103,7 @@ export const TEMPLATE_HELPERS: Readonly<Record<string, Helper>> = Object.freeze(
   mdCode,
   /** `{{#each (codes)}}` helpers stay out: templates iterate context data only. */
   eq: (a: unknown, b: unknown) => a === b,
-  minutes: durationText,
+  minutes: timeoutText,
   exitCode: (name: unknown) => String(scriptExitCode(name as ScriptExitName)),
   has: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
 });
