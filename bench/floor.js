@@ -3,9 +3,8 @@
 // Usage: node bench/floor.js N OUTDIR
 const { mkdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { handlebarsTemplate } = require('../dist/render/compile');
 const {
-  TEMPLATE_HELPERS,
+  compileTemplate,
   outputFileNames,
   templateContext,
   templateSource,
@@ -15,12 +14,8 @@ const { syntheticCluster } = require('./synthetic');
 
 const [n, out] = [Number(process.argv[2]), process.argv[3]];
 const sha = '0'.repeat(64);
-// Handlebars itself, not clusrestore's compiled templates (src/render/compile.ts).
 const templates = Object.fromEntries(
-  ['ps1', 'cmd', 'runbook'].map((f) => [
-    f,
-    handlebarsTemplate(templateSource(f), TEMPLATE_HELPERS),
-  ]),
+  ['ps1', 'cmd', 'runbook'].map((f) => [f, compileTemplate(templateSource(f))]),
 );
 for (let i = 0; i < n; i++) {
   const c = syntheticCluster(i);

@@ -3,7 +3,7 @@
 // renders with its own values. test/pwsh/happy-path.test.ts fails while the file is stale.
 const { writeFileSync } = require('node:fs');
 const { relative } = require('node:path');
-const { recordHappyPath } = require('../dist/api');
+const { recordHappyPath } = require('../dist/commands/simulate');
 const { HAPPY_PATH_FILE } = require('../dist/sim/happy-path');
 
 recordHappyPath().then(

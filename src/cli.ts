@@ -1,54 +1,25 @@
 #!/usr/bin/env node
 /**
- * The command line: yargs parses argv, the core (api.ts) does the work and returns data, this
+ * The command line: yargs parses argv, src/commands/ does the work and returns data, this
  * file prints it and sets the exit code. The only module that touches process.argv, exitCode
  * and yargs.
  */
-import { once } from 'node:events';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ClusrestoreError, InterruptedError, InventoryError, formatDiagnostic } from './errors';
-import { CLI_EXIT_CODES } from './exit-codes';
+import { ClusrestoreError, InterruptedError, InventoryError } from './errors';
+import { CLI_EXIT_CODES } from './procedure/exit-codes';
 import { FORMATS, type Format } from './inventory/presets';
-import type { Plan } from './plan/build';
-import { PARALLEL_MIN_CLUSTERS } from './plan/limits';
 import { SCENARIOS, type ScenarioName } from './sim/run';
+import { processIo as io } from './commands/io';
 
 const EXIT_EPILOGUE =
   'Exit codes: ' +
   CLI_EXIT_CODES.map((e) => `${e.code} ${e.name}`).join(', ') +
   '. Docs: README.md.';
 
-interface Io {
-  out: (s: string) => void;
-  /** Pieces of one long output, then a newline; waits whenever a pipe's reader lags behind. */
-  outChunks: (chunks: Iterable<string>) => Promise<void>;
-  err: (s: string) => void;
-}
-const io: Io = {
-  out: (s) => process.stdout.write(s + '\n'),
-  outChunks: async (chunks) => {
-    const write = async (c: string) => {
-      if (!process.stdout.write(c)) await once(process.stdout, 'drain');
-    };
-    // Pieces are gathered into writes of some 64 KB: one write per cluster would be 10,000
-    // system calls for a large plan.
-    let pending = '';
-    for (const c of chunks) {
-      pending += c;
-      if (pending.length >= 65536) {
-        await write(pending);
-        pending = '';
-      }
-    }
-    await write(pending + '\n');
-  },
-  err: (s) => process.stderr.write(s + '\n'),
-};
-
 /**
- * SIGINT and SIGTERM abort the plan being built (its staged files are removed, and it fails with
- * InterruptedError) instead of ending the process at once. `release` gives them their default.
+ * SIGINT and SIGTERM abort a run before it renames anything into place (its staged files are
+ * removed, and it fails with InterruptedError) instead of ending the process at once. `release` gives them their default.
  */
 function interruptOnSignals(): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
@@ -138,12 +109,6 @@ function progressReporter(enabled: boolean): {
   };
 }
 
-function printRefusals(plan: Plan): number {
-  const refused = plan.clusters.flatMap((c) => c.refused);
-  for (const d of refused) io.err(`clusrestore: ${formatDiagnostic(d)}`);
-  return refused.length;
-}
-
 /** --format without `markdown`, which names the dry run's output, not a file format. */
 function fileFormats(formats: string[] | undefined): Format[] | undefined {
   const files = formats?.filter((f) => f !== 'markdown');
@@ -193,11 +158,9 @@ async function main(): Promise<void> {
           })
           .option('jobs', {
             type: 'number',
-            describe: `Worker threads that render (default: one per core, at most 4, from ${PARALLEL_MIN_CLUSTERS} clusters on; 1: none)`,
+            describe: 'Ignored: rendering runs on one thread since 0.2; removed in a later release',
           })
           .check((a) => {
-            if (a.jobs !== undefined && !(Number.isInteger(a.jobs) && a.jobs >= 1 && a.jobs <= 64))
-              throw new Error(`--jobs ${a.jobs}: give a whole number from 1 to 64`);
             if (a.format?.includes('markdown') && (!a.dryRun || a.json))
               throw new Error('--format markdown prints a dry run: add --dry-run (and no --json)');
             return true;
@@ -210,62 +173,30 @@ async function main(): Promise<void> {
           .epilogue(EXIT_EPILOGUE),
       (argv) =>
         run(argv.debug, argv.json, async () => {
-          const { bundledInventory, planGeneration } = await import('./api.js');
-          const { applyPlan, discardPlan } = await import('./write.js');
-          const view = await import('./plan/view.js');
+          const { generateCommand } = await import('./commands/generate.js');
           const progress = progressReporter(!argv.json);
-          // A real run stages files while it plans: a signal then takes them back first.
           const interrupt = argv.dryRun ? undefined : interruptOnSignals();
-          let planned: Awaited<ReturnType<typeof planGeneration>>;
           try {
-            planned = await planGeneration(argv.inventory ?? bundledInventory(), {
-              outDir: argv.out,
-              clusters: argv.cluster,
-              formats: fileFormats(argv.format),
-              force: argv.force,
-              diffs: argv.dryRun,
-              stage: !argv.dryRun,
-              jobs: argv.jobs,
-              signal: interrupt?.signal,
-              onProgress: progress.phase('rendering clusters'),
-            });
+            return await generateCommand(
+              {
+                inventory: argv.inventory,
+                outDir: argv.out,
+                clusters: argv.cluster,
+                formats: fileFormats(argv.format),
+                force: argv.force,
+                dryRun: argv.dryRun,
+                json: argv.json,
+                markdown: !!argv.format?.includes('markdown'),
+                detailedExitcode: argv.detailedExitcode,
+                signal: interrupt?.signal,
+              },
+              io,
+              progress.phase,
+            );
           } finally {
             progress.stop();
             interrupt?.release();
           }
-          const { plan } = planned;
-          const refused = printRefusals(plan);
-          if (argv.dryRun) {
-            if (plan.checkProblems.length) {
-              const { OutputCheckError } = await import('./errors.js');
-              throw new OutputCheckError(plan.checkProblems);
-            }
-            if (argv.json) await io.outChunks(view.planJsonText(plan, true));
-            else if (argv.format?.includes('markdown'))
-              io.out((await import('./report/markdown.js')).planMarkdown(plan));
-            else
-              io.out(
-                view.planText(plan, { diffs: true, steps: true }) +
-                  '\n' +
-                  view.summaryLine(plan, true),
-              );
-            if (refused || plan.summary.conflict) return 1;
-            return argv.detailedExitcode && view.hasChanges(plan) ? 2 : 0;
-          }
-          try {
-            applyPlan(plan, progress.phase('writing files'));
-          } finally {
-            discardPlan(plan);
-          }
-          progress.stop();
-          if (argv.json) await io.outChunks(view.planJsonText(plan, false));
-          else
-            io.out(
-              view.planText(plan, { diffs: false, steps: false }) +
-                '\n' +
-                view.summaryLine(plan, false),
-            );
-          return refused ? 1 : 0;
         }),
     )
     .command(
@@ -283,18 +214,12 @@ async function main(): Promise<void> {
           .epilogue(EXIT_EPILOGUE),
       (argv) =>
         run(argv.debug, argv.json, async () => {
-          const { validateInventory } = await import('./validate/run.js');
-          const report = await validateInventory(
-            argv.inventory ?? (await import('./api.js')).bundledInventory(),
-            { requirePwsh: argv.requirePwsh },
+          const { validateCommand } = await import('./commands/validate.js');
+          return validateCommand(
+            argv.inventory,
+            { requirePwsh: argv.requirePwsh, json: argv.json },
+            io,
           );
-          if (argv.json) io.out(JSON.stringify(report, null, 2));
-          else {
-            for (const r of report.refused) io.err(`clusrestore: ${formatDiagnostic(r)}`);
-            for (const p of report.problems) io.err(`clusrestore: ${p}`);
-            io.out(report.summary);
-          }
-          return report.ok ? 0 : 1;
         }),
     )
     .command(
@@ -307,23 +232,8 @@ async function main(): Promise<void> {
           .epilogue(EXIT_EPILOGUE),
       (argv) =>
         run(argv.debug, argv.json, async () => {
-          const { verifyOutput } = await import('./verify.js');
-          const report = verifyOutput(argv.out);
-          if (argv.json)
-            io.out(
-              JSON.stringify(
-                { schema: 'clusrestore/verify/v1', ...report, ok: report.problems.length === 0 },
-                null,
-                2,
-              ),
-            );
-          else {
-            for (const p of report.problems) io.err(`clusrestore: ${argv.out}/${p}`);
-            io.out(
-              `${report.problems.length ? 'FAILED' : 'OK'}: ${report.checked} files checked, ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}.`,
-            );
-          }
-          return report.problems.length ? 1 : 0;
+          const { verifyCommand } = await import('./commands/verify.js');
+          return verifyCommand(argv.out, { json: argv.json }, io);
         }),
     )
     .command(
@@ -370,19 +280,18 @@ async function main(): Promise<void> {
           ),
       (argv) =>
         run(argv.debug, argv.json, async () => {
-          const { bundledInventory, simulateCluster } = await import('./api.js');
-          const doc = await simulateCluster(argv.inventory ?? bundledInventory(), {
-            cluster: argv.cluster,
-            scenario: argv.scenario as ScenarioName,
-            compareNaive: argv.compareNaive,
-          });
-          if (argv.html) {
-            const { simulateHtml, writeReportFile } = await import('./report/index.js');
-            writeReportFile(argv.html, simulateHtml(doc));
-          }
-          if (argv.json) io.out(JSON.stringify(doc, null, 2));
-          else io.out((await import('./sim/timeline.js')).simulateText(doc));
-          return 0;
+          const { simulateCommand } = await import('./commands/simulate.js');
+          return simulateCommand(
+            argv.inventory,
+            {
+              cluster: argv.cluster,
+              scenario: argv.scenario as ScenarioName,
+              compareNaive: argv.compareNaive,
+              json: argv.json,
+              html: argv.html,
+            },
+            io,
+          );
         }),
     )
     .command(
@@ -410,7 +319,7 @@ async function main(): Promise<void> {
           .epilogue(EXIT_EPILOGUE),
       (argv) =>
         run(argv.debug, false, async () => {
-          const { bundledInventory } = await import('./api.js');
+          const { bundledInventory } = await import('./inventory/load.js');
           const { reportCommand } = await import('./commands/report.js');
           io.out(
             await reportCommand({
@@ -434,13 +343,8 @@ async function main(): Promise<void> {
         }),
       (argv) =>
         run(argv.debug, false, async () => {
-          if (argv.contract) {
-            const { contractJsonSchema } = await import('./contract.js');
-            io.out(JSON.stringify(contractJsonSchema(), null, 2));
-          } else {
-            const { inventoryJsonSchema } = await import('./inventory/schema.js');
-            io.out(JSON.stringify(inventoryJsonSchema(), null, 2));
-          }
+          const { schemaDocument } = await import('./commands/schema.js');
+          io.out(JSON.stringify(schemaDocument(argv.contract), null, 2));
           return 0;
         }),
     )
@@ -455,10 +359,8 @@ async function main(): Promise<void> {
         }),
       (argv) =>
         run(argv.debug, false, async () => {
-          const { initInventory } = await import('./api.js');
-          initInventory(argv.file);
-          io.out(`Wrote ${argv.file}. Edit it, then: clusrestore generate ${argv.file} --dry-run`);
-          return 0;
+          const { initCommand } = await import('./commands/init.js');
+          return initCommand(argv.file, io);
         }),
     )
     .demandCommand(

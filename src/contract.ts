@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { SCRIPT_EXIT_CODES } from './exit-codes';
+import { SCRIPT_EXIT_CODES } from './procedure/exit-codes';
 import { FORMATS, PRESET_NAMES } from './inventory/presets';
-import { IMPORT_KEY_STEP, STEP_DEFS } from './plan/steps';
+import { IMPORT_KEY_STEP, STEP_DEFS } from './procedure/steps';
 import { SCENARIOS } from './sim/run';
 
 /**

@@ -3,6 +3,8 @@
  * code (see CLI_EXIT_CODES). Stack traces are printed only with --debug.
  */
 
+import { INVISIBLE } from './inventory/rules';
+
 /** One located problem: `file:line:col path: message`. */
 export interface Diagnostic {
   file: string;
@@ -14,7 +16,27 @@ export interface Diagnostic {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.col} ${d.path}: ${d.message}`;
+  return `${d.file}:${d.line}:${d.col} ${d.path}: ${shownText(d.message)}`;
+}
+
+/** Quoted values longer than this are shortened in messages. */
+const SHOWN_VALUE_MAX = 80;
+
+/**
+ * Text safe to print on a terminal: invisible, control and bidirectional characters as `U+XXXX`
+ * (U+202E would reorder the line), and each long quoted value shortened with its length.
+ */
+export function shownText(message: string): string {
+  return message
+    .replace(/"(?:[^"\\]|\\.)*"/g, (quoted) =>
+      quoted.length - 2 > SHOWN_VALUE_MAX
+        ? `${quoted.slice(0, SHOWN_VALUE_MAX - 20)}..." (${quoted.length - 2} characters)`
+        : quoted,
+    )
+    .replace(new RegExp(INVISIBLE.source, 'gu'), (c) => {
+      const cp = c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+      return `U+${cp}`;
+    });
 }
 
 /** `['clusters', 1, 'nodes', 0]` -> `clusters[1].nodes[0]`. */
@@ -116,34 +138,4 @@ export class InterruptedError extends Error {
   static of(aborted: AbortSignal): InterruptedError {
     return new InterruptedError(aborted.reason as NodeJS.Signals);
   }
-}
-
-/** An error as a worker thread sends it (structured clone keeps no class). */
-export interface ThreadError {
-  name: string;
-  message: string;
-  stack?: string;
-  diagnostics?: Diagnostic[];
-}
-
-export function errorToThread(err: unknown): ThreadError {
-  const e = err instanceof Error ? err : new Error(String(err));
-  return {
-    name: e.constructor.name,
-    message: e.message,
-    stack: e.stack,
-    ...(err instanceof InventoryError ? { diagnostics: err.diagnostics } : {}),
-  };
-}
-
-/** The error a thread sent, as its class again where the CLI maps that class to an exit code. */
-export function errorFromThread(e: ThreadError): Error {
-  const err =
-    e.name === 'InventoryError' && e.diagnostics
-      ? new InventoryError(e.diagnostics)
-      : e.name === 'IoError'
-        ? new IoError(e.message)
-        : new Error(e.message);
-  if (e.stack) err.stack = e.stack;
-  return err;
 }

@@ -1,12 +1,9 @@
 /** clusrestore's library API: the CLI is a thin layer over these. */
-export {
-  bundledInventory,
-  generate,
-  initInventory,
-  planGeneration,
-  simulateCluster,
-  type SimulateOptions,
-} from './api';
+export { generate, planGeneration, type GenerateOptions } from './commands/generate';
+export { initInventory } from './commands/init';
+export { simulateCluster, type SimulateOptions } from './commands/simulate';
+export { verifyOutput, type VerifyReport } from './commands/verify';
+export { validateInventory, type ValidateReport } from './commands/validate';
 export * from './errors';
 export {
   contractJsonSchema,
@@ -17,8 +14,8 @@ export {
 } from './contract';
 export { SCENARIOS, type ScenarioName } from './sim/run';
 export { simulateText, type SimulateDoc, type SimulatedRun } from './sim/timeline';
-export { CLI_EXIT_CODES, SCRIPT_EXIT_CODES, type ScriptExitCode } from './exit-codes';
-export { loadInventory, parseInventory } from './inventory/load';
+export { CLI_EXIT_CODES, SCRIPT_EXIT_CODES, type ScriptExitCode } from './procedure/exit-codes';
+export { bundledInventory, loadInventory, parseInventory } from './inventory/load';
 export { PRESETS, FORMATS, type Format, type PresetName } from './inventory/presets';
 export { inventoryJsonSchema } from './inventory/schema';
 export type { ClusterConfig, Inventory, Timeouts } from './inventory/types';
@@ -30,8 +27,7 @@ export {
   type Manifest,
   type PlanOptions,
 } from './plan/build';
-export { clusterSteps, whatIfLine, type Step } from './plan/steps';
+export { clusterSteps, whatIfLine, type Step } from './procedure/steps';
 export { planJson, planText, summaryLine, hasChanges } from './plan/view';
-export { readOutState } from './out-state';
-export { applyPlan, type ApplyResult } from './write';
-export { verifyOutput, type VerifyReport } from './verify';
+export { readOutState } from './apply/out-state';
+export { applyPlan, type ApplyResult } from './apply/write';

@@ -1,15 +1,21 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Document, LineCounter, Node } from 'yaml';
 import type { z } from 'zod';
 import { InventoryError, IoError, formatPath, type Diagnostic } from '../errors';
 import { sha256 } from '../sha256';
-import { readPlainYaml } from './plain-yaml';
+import { packageRoot } from '../version';
 import { BUILTIN_DEFAULTS, PRESETS, defaultRestoreKey } from './presets';
 import { stripHive } from './rules';
 import { FIELD_EXAMPLES, InventorySchema, type RawCluster, type RawInventory } from './schema';
 import type { ClusterConfig, Inventory, Locator, SettingName } from './types';
 
 type Path = (string | number)[];
+
+/** The inventory that ships with clusrestore, used when none is given. */
+export function bundledInventory(): string {
+  return join(packageRoot(), 'examples', 'inventory.yaml');
+}
 
 /** Reads, parses and validates an inventory file (YAML or JSON). The only inventory I/O. */
 export function loadInventory(file: string): Inventory {
@@ -29,35 +35,34 @@ export function readInventory(file: string): Buffer {
   return bytes;
 }
 
-/** Parses and validates inventory bytes; `file` is used in messages only. */
-export function parseInventory(bytes: Buffer, file: string): Inventory {
-  return parsePlainInventory(bytes, file) ?? validInventory(parseInventoryParts(bytes, file));
-}
-
 /**
- * parseInventory for a text in the plain subset of YAML that generated inventories use
- * (plain-yaml.ts, ten times faster than `yaml` on 10,000 clusters); undefined for any other text.
- * The same inventory or the same located InventoryError: problems are located by `yaml`.
+ * Parses and validates inventory bytes; `file` is used in messages only. A JSON text is read with
+ * JSON.parse (large generated fleets are JSON); YAML, or JSON that JSON.parse refuses, with `yaml`,
+ * which locates syntax errors. Problems in the values are located by `yaml` on demand.
  */
-export function parsePlainInventory(bytes: Buffer, file: string): Inventory | undefined {
-  const { sha256, text } = inventoryText(bytes);
-  const value = readPlainYaml(text);
-  if (value === undefined) return undefined;
+export function parseInventory(bytes: Buffer, file: string): Inventory {
+  const hash = sha256(bytes);
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   const locate = lazyLocator(text);
-  return { file, sha256, clusters: checkValue(value, locate, file), locate };
+  const json = readJson(text);
+  if (json !== undefined)
+    return { file, sha256: hash, clusters: checkValue(json, locate, file), locate };
+  const { doc, lineCounter } = parseYaml(text);
+  return { file, sha256: hash, clusters: checkDocument(doc, lineCounter, locate, file), locate };
 }
 
-/** parseInventory with `yaml` and without the locator (a worker thread sends these back). */
-export function parseInventoryParts(bytes: Buffer, file: string): InventoryParts {
-  const { sha256, text } = inventoryText(bytes);
-  const { doc, lineCounter } = parseYaml(text);
-  const clusters = checkDocument(doc, lineCounter, makeLocator(doc, lineCounter), file);
-  return { file, sha256, clusters, text };
+/** The value of a JSON text, or undefined when it is not JSON (it is then read as YAML). */
+function readJson(text: string): unknown {
+  if (!/^\s*\{/.test(text)) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `yaml`'s document of a text, with its line counter for locations. */
 function parseYaml(text: string): { doc: Document; lineCounter: LineCounter } {
-  // Loaded when first needed: reading a plain inventory does not need it (25 ms of start-up).
   const { LineCounter, parseDocument } = yamlModule();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
@@ -65,31 +70,14 @@ function parseYaml(text: string): { doc: Document; lineCounter: LineCounter } {
 }
 
 function yamlModule(): typeof import('yaml') {
+  // Loaded when first needed: a JSON inventory without problems never needs it.
   return require('yaml') as typeof import('yaml');
 }
 
-function inventoryText(bytes: Buffer): { sha256: string; text: string } {
-  return { sha256: sha256(bytes), text: bytes.toString('utf8').replace(/^\uFEFF/, '') };
-}
-
-/** What a valid inventory is made of, as a parse on another thread sends it back (off-thread.ts). */
-export interface InventoryParts {
-  file: string;
-  sha256: string;
-  clusters: ClusterConfig[];
-  /** The inventory's text, for locating values later. */
-  text: string;
-}
-
 /**
- * The Inventory of a validated document. The parsed document of 10,000 clusters takes some
- * 100 MB; a valid inventory rarely needs a location again (a value refused for .cmd), so its
- * locator parses the text again when it does.
+ * Locates a data path in the text, parsing it with `yaml` on first use: a valid inventory rarely
+ * needs a location (a value refused for .cmd), and the document of 10,000 clusters takes 100 MB.
  */
-export function validInventory({ file, sha256, clusters, text }: InventoryParts): Inventory {
-  return { file, sha256, clusters, locate: lazyLocator(text) };
-}
-
 function lazyLocator(text: string): Locator {
   let locate: Locator | undefined;
   return (path, opts) => {

@@ -15,7 +15,7 @@ export interface FieldRule {
 
 const RESERVED_DEVICE = /^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\..*)?$/i;
 /** Control, format (Trojan Source), line/paragraph separators and byte-order marks. */
-const INVISIBLE =
+export const INVISIBLE =
   /[\u0000-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB]/u;
 
 /** `'&' (U+0026) at position 6`, so invisible characters can be found. */
@@ -69,6 +69,8 @@ const NETBIOS = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,13}[A-Za-z0-9])?$/;
 function netbios(what: string, example: string): FieldRule {
   return rule(example, (v) => {
     if (v.length > 15) return `is ${v.length} characters; a ${what} has at most 15 (NetBIOS)`;
+    if (RESERVED_DEVICE.test(v))
+      return `is the reserved device name '${v}': Windows can make no file or folder of that name`;
     const bad = firstOutside(v, /[A-Za-z0-9-]/);
     if (bad) return `is not a NetBIOS ${what}: ${bad} (letters, digits and '-' only)`;
     if (!NETBIOS.test(v))

@@ -1,7 +1,4 @@
-import { existsSync, mkdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
-import { InterruptedError, IoError, UsageError, formatPath, type Diagnostic } from '../errors';
+import { UsageError, formatPath, type Diagnostic } from '../errors';
 import type { Format } from '../inventory/presets';
 import { cmdProblem, type CmdField } from '../inventory/rules';
 import type { ClusterConfig, Inventory, SettingName } from '../inventory/types';
@@ -14,9 +11,9 @@ import {
 } from '../render/engine';
 import { Scratch, encodeOutput, encodeOutputInto } from '../render/output';
 import { sha256 } from '../sha256';
-import { checkBytes } from '../validate/bytes';
+import { checkBytes } from '../checks/bytes';
 import { TOOL_VERSION } from '../version';
-import { clusterSteps, type Step } from './steps';
+import { clusterSteps, type Step } from '../procedure/steps';
 
 /** What a run does to one file. */
 export type FileStatus = 'create' | 'update' | 'unchanged' | 'conflict';
@@ -35,8 +32,6 @@ export interface PlannedFile {
   content(): Buffer;
   /** Unified diff against the file on disk, for updates and conflicts (text formats only). */
   diff?: string;
-  /** Where the bytes were staged for writing (PlanOptions.stage): a temporary file beside the target. */
-  staged?: string;
 }
 
 /** One cluster's part of the plan. */
@@ -72,8 +67,6 @@ export interface Plan {
   /** Problems the output checks found (a template bug): the run must not write. */
   checkProblems: string[];
   summary: Record<FileStatus, number>;
-  /** Folders created to stage files in; removed again when the plan is not written. */
-  madeDirs: string[];
 }
 
 /** The state of the output folder that a plan compares against (see out-state.ts). */
@@ -99,19 +92,6 @@ export interface PlanOptions {
   force?: boolean;
   /** Compute a unified diff for each update and conflict (the dry run shows them). */
   diffs?: boolean;
-  /**
-   * Write each new or changed file to a temporary file beside its target while planning, so that
-   * applyPlan only renames (one render per file). A plan that is not written must be given to
-   * discardPlan, which removes them.
-   */
-  stage?: boolean;
-  /** Worker threads (buildPlanAsync): 1 renders in this thread; default one per core for large fleets. */
-  jobs?: number;
-  /**
-   * Aborted (with the signal's name as reason) to stop planning: no more clusters are sent to
-   * render, what was staged is removed, and the plan fails with InterruptedError.
-   */
-  signal?: AbortSignal;
   /** Called after each cluster is rendered. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -153,7 +133,7 @@ export function cmdRefusals(inv: Inventory, c: ClusterConfig): Diagnostic[] {
 /** Rendered bytes a plan keeps in memory before it renders files again when asked for them. */
 const RETAIN_BUDGET = 64 * 1024 * 1024;
 
-/** One cluster's share of the rendering, as the main thread or a worker thread runs it. */
+/** One cluster's share of the rendering. */
 export interface ClusterJob {
   /** Position in the plan. */
   index: number;
@@ -165,10 +145,7 @@ export interface ClusterJob {
 /** What rendering and comparing one cluster's files needs from the run. */
 export interface FileEnv {
   inventorySha256: string;
-  /**
-   * Reads a file below the output folder, or undefined when there is none. The bytes may be
-   * overwritten by the next read (worker.ts reuses one buffer).
-   */
+  /** Reads a file below the output folder, or undefined when there is none. */
   read(path: string): Buffer | undefined;
   /** False when nothing is at a path below the output folder. */
   exists(path: string): boolean;
@@ -176,14 +153,9 @@ export interface FileEnv {
   recorded(path: string): string | undefined;
   force: boolean;
   diffs: boolean;
-  /**
-   * With an output folder: each file to create or update is written to a temporary file beside
-   * its target while planning, so that writing the plan is a rename (see write.ts).
-   */
-  stageIn?: string;
 }
 
-/** One planned file without its bytes: what a worker thread sends back. */
+/** One planned file without its bytes. */
 export type FileRecord = Omit<PlannedFile, 'content'>;
 
 /** One rendered cluster: its files and the problems the output checks found. */
@@ -191,18 +163,14 @@ export interface ClusterResult {
   index: number;
   files: FileRecord[];
   problems: string[];
-  /** Folders created to stage files in (removed again if the plan is not written). */
-  madeDirs: string[];
 }
 
-let stageCounter = 0;
-
-/** Each file's bytes are rendered into this buffer (one per thread) and copied only if kept. */
+/** Each file's bytes are rendered into this buffer and copied only if kept. */
 const scratch = new Scratch();
 
 /**
  * Renders one cluster's files, checks their bytes and compares them with the output folder. The
- * one place a file's status is decided, whichever thread runs it. `keep` is offered each file's
+ * one place a file's status is decided. `keep` is offered each file's
  * bytes, a view of a buffer the next file reuses: a caller that keeps them copies them.
  */
 export function renderCluster(
@@ -212,9 +180,9 @@ export function renderCluster(
 ): ClusterResult {
   const { cluster: c } = job;
   const context = templateContext(c, env.inventorySha256);
-  const result: ClusterResult = { index: job.index, files: [], problems: [], madeDirs: [] };
+  const result: ClusterResult = { index: job.index, files: [], problems: [] };
   // A file the manifest records is read. For one it does not know (a first run, a new cluster),
-  // one look at the cluster's folder, before staging makes it, saves a failed open per file, and
+  // one look at the cluster's folder saves a failed open per file, and
   // the error Node builds for each.
   let folderThere: boolean | undefined;
   const lookFor = (path: string) => {
@@ -222,48 +190,15 @@ export function renderCluster(
     folderThere ??= env.exists(outputFolder(c.name));
     return folderThere;
   };
-  try {
-    for (const format of job.formats) {
-      const path = outputPath(c.name, format);
-      const bytes = encodeOutputInto(format, renderText(format, context), scratch);
-      const problems = checkBytes(format, bytes);
-      for (const p of problems) result.problems.push(`${path}: ${p}`);
-      const file = compareWithDisk(path, c.name, format, bytes, env, lookFor(path));
-      const changes = file.status === 'create' || file.status === 'update';
-      if (env.stageIn && problems.length === 0 && changes)
-        file.staged = stage(env.stageIn, path, bytes, result.madeDirs);
-      result.files.push(file);
-      keep(file, bytes);
-    }
-  } catch (err) {
-    discardStaged([result]);
-    throw err;
+  for (const format of job.formats) {
+    const path = outputPath(c.name, format);
+    const bytes = encodeOutputInto(format, renderText(format, context), scratch);
+    for (const p of checkBytes(format, bytes)) result.problems.push(`${path}: ${p}`);
+    const file = compareWithDisk(path, c.name, format, bytes, env, lookFor(path));
+    result.files.push(file);
+    keep(file, bytes);
   }
   return result;
-}
-
-/** Writes `bytes` to a new temporary file beside `path`'s target; returns its full path. */
-function stage(outDir: string, path: string, bytes: Buffer, madeDirs: string[]): string {
-  const target = join(outDir, path);
-  const folder = dirname(target);
-  if (!madeDirs.includes(folder) && !existsSync(folder)) {
-    // Every folder made, down from the outermost; discardStaged removes the deepest first.
-    // undefined: another thread of this run made it first, and records it itself.
-    const made = mkdirSync(folder, { recursive: true });
-    if (made) {
-      const chain = [folder];
-      while (chain[0] !== made && dirname(chain[0]) !== chain[0]) chain.unshift(dirname(chain[0]));
-      madeDirs.push(...chain);
-    }
-  }
-  const tmp = `${target}.${process.pid}-${threadId}-${++stageCounter}.tmp`;
-  try {
-    writeFileSync(tmp, bytes, { flag: 'wx' });
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new IoError(`cannot write ${tmp}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  return tmp;
 }
 
 /** The jobs of a plan: the selected clusters with their formats, and the .cmd refusals. */
@@ -283,55 +218,20 @@ export function planJobs(
   return { jobs, refused };
 }
 
-/** The settings of a run that every rendering thread shares (worker threads get them cloned). */
-export interface RunSettings {
-  outDir: string;
-  inventorySha256: string;
-  force: boolean;
-  diffs: boolean;
-  stage: boolean;
-}
-
-export function runSettings(inv: Inventory, opts: PlanOptions): RunSettings {
-  return {
-    outDir: opts.outDir,
-    inventorySha256: inv.sha256,
-    force: !!opts.force,
-    diffs: !!opts.diffs,
-    stage: !!opts.stage,
-  };
-}
-
 /**
- * The environment renderCluster needs: the run's settings, what the output folder holds, the
- * recorded hashes.
- */
-export function fileEnv(
-  s: RunSettings,
-  out: Pick<OutState, 'read' | 'exists'>,
-  recorded: FileEnv['recorded'],
-): FileEnv {
-  return {
-    inventorySha256: s.inventorySha256,
-    read: out.read,
-    exists: out.exists ?? (() => true),
-    recorded,
-    force: s.force,
-    diffs: s.diffs,
-    stageIn: s.stage ? s.outDir : undefined,
-  };
-}
-
-/**
- * Builds the plan in this thread: renders every file in memory and compares it with the output
- * folder. buildPlanAsync (parallel.ts) does the same on worker threads for large fleets.
+ * Builds the plan: renders every file in memory and compares it with the output folder.
  */
 export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): Plan {
   const { jobs, refused } = planJobs(inv, opts);
   const files = state.manifest?.files ?? {};
-  const env = fileEnv(runSettings(inv, opts), state, (path) =>
-    Object.hasOwn(files, path) ? files[path].sha256 : undefined,
-  );
+  const env: FileEnv = {
+    inventorySha256: inv.sha256,
+    read: state.read,
+    exists: state.exists ?? (() => true),
+    recorded: (path) => (Object.hasOwn(files, path) ? files[path].sha256 : undefined),
+    force: !!opts.force,
+    diffs: !!opts.diffs,
+  };
   const results: ClusterResult[] = [];
   const kept = new Map<FileRecord, Buffer>();
   let retained = 0;
@@ -343,35 +243,13 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     kept.set(file, Buffer.from(bytes));
   };
   const assembler = new PlanAssembler(inv, state, opts, jobs, refused);
-  try {
-    for (const job of jobs) {
-      const result = renderCluster(job, env, keep);
-      results.push(result);
-      assembler.add(result, (f) => kept.get(f));
-      opts.onProgress?.(results.length, jobs.length);
-    }
-    // Rendering in this thread cannot be interrupted; what it staged is taken back here.
-    if (opts.signal?.aborted) throw InterruptedError.of(opts.signal);
-  } catch (err) {
-    discardStaged(results);
-    throw err;
+  for (const job of jobs) {
+    const result = renderCluster(job, env, keep);
+    results.push(result);
+    assembler.add(result, (f) => kept.get(f));
+    opts.onProgress?.(results.length, jobs.length);
   }
   return assembler.finish();
-}
-
-/** Removes the temporary files and folders a plan staged (a plan that is not written). */
-export function discardStaged(results: Pick<ClusterResult, 'files' | 'madeDirs'>[]): void {
-  for (const r of results) for (const f of r.files) if (f.staged) rmSync(f.staged, { force: true });
-  // Deepest first: the cluster that made `out/` itself may come after clusters whose folders are
-  // in it (worker threads stage in any order), and a folder goes only once it is empty.
-  const dirs = results.flatMap((r) => r.madeDirs).sort((a, b) => b.length - a.length);
-  for (const dir of dirs) {
-    try {
-      rmdirSync(dir);
-    } catch {
-      // Not empty (or already gone): it holds something that is not ours to remove.
-    }
-  }
 }
 
 // Made outside PlanAssembler.add's loop on purpose: a closure over a file's bytes created in the
@@ -389,14 +267,12 @@ function contextOf(cluster: ClusterConfig, inventorySha256: string): () => Templ
 }
 
 /**
- * Assembles the plan from the rendered clusters: each cluster's part as its result comes in (in
- * any order; worker threads answer while others still render), then summary, manifest and
- * orphans.
+ * Assembles the plan from the rendered clusters: each cluster's part as its result comes in,
+ * then summary, manifest and orphans.
  */
 export class PlanAssembler {
   private readonly clusters: ClusterPlan[] = [];
   private readonly problems: string[][] = [];
-  private readonly madeDirs: string[][] = [];
 
   constructor(
     private readonly inv: Inventory,
@@ -430,7 +306,6 @@ export class PlanAssembler {
       refused: this.refused[i],
     };
     this.problems[i] = result.problems;
-    this.madeDirs[i] = result.madeDirs;
   }
 
   finish(): Plan {
@@ -492,7 +367,6 @@ export class PlanAssembler {
       manifest: { status: manifestStatus, bytes: manifestBytes },
       checkProblems: this.problems.flat(),
       summary,
-      madeDirs: this.madeDirs.flat(),
     };
   }
 }

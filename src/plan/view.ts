@@ -1,5 +1,5 @@
 import { formatDiagnostic } from '../errors';
-import { whatIfLine } from './steps';
+import { whatIfLine } from '../procedure/steps';
 import type { FileStatus, Plan } from './build';
 
 /** The summary line, as Terraform prints one. */

@@ -1,17 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Handlebars from 'handlebars';
 import {
   CMD_EXIT_CODES,
   SCRIPT_EXIT_CODES,
   scriptExitCode,
   type ScriptExitName,
-} from '../exit-codes';
+} from '../procedure/exit-codes';
 import type { Format } from '../inventory/presets';
 import type { ClusterConfig } from '../inventory/types';
-import { IMPORT_KEY_STEP, STEP_DEFS, clusterSteps, restoreKeyPath, type Step } from '../plan/steps';
+import {
+  IMPORT_KEY_STEP,
+  STEP_DEFS,
+  clusterSteps,
+  restoreKeyPath,
+  type Step,
+} from '../procedure/steps';
+import { templateLeftovers } from '../checks/template';
 import { happyPathFor, type RunbookHappyPath } from '../sim/happy-path';
 import { TOOL_VERSION, packageRoot } from '../version';
-import { compileTemplate, type Helper, type Render } from './compile';
 import { cmdText, cmdValue, intLiteral, mdCode, psArray, psLiteral } from './escape';
 
 /** Template file of each format, below templates/. */
@@ -76,7 +83,7 @@ export function templateContext(cluster: ClusterConfig, inventorySha256: string)
 }
 
 /** `90` -> `90 seconds`, `600` -> `10 minutes`, `5400` -> `90 minutes`. */
-export function durationText(value: unknown): string {
+export function timeoutText(value: unknown): string {
   const s = Number(intLiteral(value));
   if (s < 120 || s % 60 !== 0) return `${s} seconds`;
   return `${s / 60} minutes`;
@@ -91,6 +98,9 @@ const STEP_TEXT: Readonly<Record<string, string>> = Object.freeze(
   Object.fromEntries([...STEP_DEFS, IMPORT_KEY_STEP].map((def) => [camel(def.id), def.operation])),
 );
 
+/** A helper as the templates call it: its own arguments, without Handlebars' options object. */
+export type Helper = (...args: unknown[]) => unknown;
+
 /** The helpers the templates call; values reach output only through the escaping ones. */
 export const TEMPLATE_HELPERS: Readonly<Record<string, Helper>> = Object.freeze({
   psq: psLiteral,
@@ -101,7 +111,7 @@ export const TEMPLATE_HELPERS: Readonly<Record<string, Helper>> = Object.freeze(
   mdCode,
   /** `{{#each (codes)}}` helpers stay out: templates iterate context data only. */
   eq: (a: unknown, b: unknown) => a === b,
-  minutes: durationText,
+  minutes: timeoutText,
   exitCode: (name: unknown) => String(scriptExitCode(name as ScriptExitName)),
   has: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
 });
@@ -116,50 +126,48 @@ export function templateSource(format: Format): string {
   return format === 'runbook' ? raw : raw.replace(/\r?\n/g, '\r\n');
 }
 
+/** The one Handlebars instance: our helpers only, registered once. */
+let handlebars: typeof Handlebars | undefined;
+
 /**
- * The templates, each compiled once on first use by compile.ts with the semantics of Handlebars'
- * strict mode (a missing field throws) and noEscape (helpers do all escaping).
+ * Compiles a template with Handlebars: `strict` (a missing field throws), `noEscape` (the
+ * helpers do all escaping) and only our helpers known.
  */
-class Engine {
-  private readonly compiled = new Map<Format, Render>();
-
-  render(format: Format, context: TemplateContext): string {
-    const template = this.template(format);
-    try {
-      return template(context);
-    } catch (err) {
-      throw templateError(format, err);
-    }
+export function compileTemplate(source: string): HandlebarsTemplateDelegate {
+  if (!handlebars) {
+    handlebars = Handlebars.create();
+    for (const [name, fn] of Object.entries(TEMPLATE_HELPERS))
+      // Handlebars passes its options object last; our helpers take only their own arguments.
+      handlebars.registerHelper(name, (...args: unknown[]) => fn(...args.slice(0, -1)));
   }
-
-  template(format: Format): Render {
-    let template = this.compiled.get(format);
-    if (!template) {
-      try {
-        template = compileTemplate(templateSource(format), TEMPLATE_HELPERS);
-      } catch (err) {
-        throw templateError(format, err);
-      }
-      this.compiled.set(format, template);
-    }
-    return template;
-  }
+  return handlebars.compile(source, {
+    strict: true,
+    noEscape: true,
+    knownHelpers: Object.fromEntries(Object.keys(TEMPLATE_HELPERS).map((h) => [h, true])),
+    knownHelpersOnly: true,
+  });
 }
+
+/** Each format's template, compiled on first use. */
+const compiled = new Map<Format, HandlebarsTemplateDelegate>();
 
 function templateError(format: Format, err: unknown): Error {
   return new Error(`templates/${TEMPLATE_FILES[format]}: ${(err as Error).message}`);
 }
 
-let engine: Engine | undefined;
-
 /** Renders one format for one cluster as text: CRLF for the scripts, LF for the runbook (output.ts makes bytes). */
 export function renderText(format: Format, context: TemplateContext): string {
-  engine ??= new Engine();
-  return engine.render(format, context);
-}
-
-/** Compiles every template now rather than on first use (worker threads, while they wait). */
-export function prepareTemplates(): void {
-  engine ??= new Engine();
-  for (const format of Object.keys(TEMPLATE_FILES) as Format[]) engine.template(format);
+  let template = compiled.get(format);
+  if (!template) {
+    const source = templateSource(format);
+    const leftovers = templateLeftovers(format, source);
+    if (leftovers.length) throw templateError(format, new Error(leftovers.join('; ')));
+    template = compileTemplate(source);
+    compiled.set(format, template);
+  }
+  try {
+    return template(context);
+  } catch (err) {
+    throw templateError(format, err);
+  }
 }

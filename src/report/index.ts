@@ -1,4 +1,4 @@
-import { planGeneration } from '../api';
+import { planGeneration } from '../commands/generate';
 import { OutputCheckError } from '../errors';
 import { reportData } from './build';
 import { writeReportFile } from './file';

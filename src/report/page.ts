@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { SCRIPT_EXIT_CODES } from '../exit-codes';
-import { whatIfLine, type Step } from '../plan/steps';
+import { SCRIPT_EXIT_CODES } from '../procedure/exit-codes';
+import { whatIfLine, type Step } from '../procedure/steps';
 import {
   SCENARIO_TEXT,
   compareText,

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simulateCluster } from '../api';
+import { simulateCluster } from '../commands/simulate';
 import type { ClusterConfig } from '../inventory/types';
 import { HAPPY_PATH_INVENTORY, substituteTokens } from '../sim/happy-path';
 import { commandLine, type SimulateDoc, type SimulatedRun } from '../sim/timeline';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterConfig } from '../inventory/types';
-import { clusterSteps } from '../plan/steps';
+import { clusterSteps } from '../procedure/steps';
 import { packageRoot } from '../version';
 import type { SimBrief } from './run';
 import { commandLine, type SimulatedRun } from './timeline';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type { ClusterConfig } from '../inventory/types';
-import { findPwsh, spawnPwsh } from '../validate/powershell';
+import { findPwsh, spawnPwsh } from '../checks/powershell';
 import { packageRoot } from '../version';
 
 /** The scenarios the simulated node knows (src/sim/SimNode.psm1, Initialize-SimNode). */

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scriptExitCode } from '../../src/exit-codes';
+import { scriptExitCode } from '../../src/procedure/exit-codes';
 import { parseInventory } from '../../src/inventory/load';
 import { cmdProblem } from '../../src/inventory/rules';
 import type { ClusterConfig } from '../../src/inventory/types';
 import { buildPlan } from '../../src/plan/build';
-import { clusterSteps, whatIfLine } from '../../src/plan/steps';
+import { clusterSteps, whatIfLine } from '../../src/procedure/steps';
 import { describeWine } from '../helpers/wine';
 import { useWineLab, type NodeState, type WineNode } from './harness';
 

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scriptExitCode } from '../../src/exit-codes';
+import { scriptExitCode } from '../../src/procedure/exit-codes';
 import { parseInventory } from '../../src/inventory/load';
 import type { ClusterConfig } from '../../src/inventory/types';
 import { renderText, templateContext } from '../../src/render/engine';

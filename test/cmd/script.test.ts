@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InventoryError } from '../../src/errors';
-import { CMD_EXIT_CODES } from '../../src/exit-codes';
+import { CMD_EXIT_CODES } from '../../src/procedure/exit-codes';
 import { parseInventory } from '../../src/inventory/load';
 import type { ClusterConfig, Inventory } from '../../src/inventory/types';
 import { buildPlan, type OutState } from '../../src/plan/build';
-import { CMD_MAX_LINE, checkBytes } from '../../src/validate/bytes';
+import { CMD_MAX_LINE, checkBytes } from '../../src/checks/bytes';
 import { ROOT } from '../helpers/cli';
 
 /**

@@ -1,7 +1,7 @@
-import { CMD_EXIT_CODES, scriptExitCode, SCRIPT_EXIT_CODES } from '../../src/exit-codes';
+import { CMD_EXIT_CODES, scriptExitCode, SCRIPT_EXIT_CODES } from '../../src/procedure/exit-codes';
 import { parseInventory } from '../../src/inventory/load';
 import type { ClusterConfig } from '../../src/inventory/types';
-import { clusterSteps, whatIfLine } from '../../src/plan/steps';
+import { clusterSteps, whatIfLine } from '../../src/procedure/steps';
 import { renderText, templateContext } from '../../src/render/engine';
 import { encodeOutput } from '../../src/render/output';
 import { describeWine } from '../helpers/wine';

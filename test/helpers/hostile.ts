@@ -2,7 +2,7 @@ import { InventoryError } from '../../src/errors';
 import { parseInventory } from '../../src/inventory/load';
 import { buildPlan, type ClusterPlan } from '../../src/plan/build';
 import { psLiteral } from '../../src/render/escape';
-import { scanSingleQuoted } from '../../src/validate/ps-literal';
+import { scanSingleQuoted } from '../../src/checks/ps-literal';
 
 /** Benign values, one per templated field, each unique in the output. */
 export const BENIGN = {

@@ -5,7 +5,7 @@ import type { ClusterConfig } from '../../src/inventory/types';
 import { renderText, templateContext } from '../../src/render/engine';
 import { encodeOutput } from '../../src/render/output';
 import type { SimState, SimTimelineEntry } from '../../src/sim/run';
-import { findPwsh } from '../../src/validate/powershell';
+import { findPwsh } from '../../src/checks/powershell';
 import { ROOT } from './cli';
 
 /** The pwsh the suites use, or undefined (then they skip, or fail under CLUSRESTORE_REQUIRE_PWSH=1). */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { recordHappyPath, simulateCluster } from '../../src/api';
+import { recordHappyPath, simulateCluster } from '../../src/commands/simulate';
 import {
   HAPPY_PATH_FILE,
   happyPathData,

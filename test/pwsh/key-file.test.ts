@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResultDocument } from '../../src/contract';
-import { scriptExitCode } from '../../src/exit-codes';
-import { IMPORT_KEY_STEP } from '../../src/plan/steps';
+import { scriptExitCode } from '../../src/procedure/exit-codes';
+import { IMPORT_KEY_STEP } from '../../src/procedure/steps';
 import { runScenario } from '../../src/sim/run';
 import {
   askedOnline,

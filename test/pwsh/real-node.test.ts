@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { scriptExitCode } from '../../src/exit-codes';
+import { scriptExitCode } from '../../src/procedure/exit-codes';
 import { runScenario, type ScenarioName, type ScenarioRun } from '../../src/sim/run';
 import {
   askedOnline,

@@ -1,7 +1,7 @@
 import { ResultDocument } from '../../src/contract';
 import { checkContract } from '../helpers/contract';
-import { scriptExitCode, type ScriptExitName } from '../../src/exit-codes';
-import { clusterSteps, whatIfLine } from '../../src/plan/steps';
+import { scriptExitCode, type ScriptExitName } from '../../src/procedure/exit-codes';
+import { clusterSteps, whatIfLine } from '../../src/procedure/steps';
 import {
   NAIVE_SCRIPT,
   naiveArgs,

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SCRIPT_EXIT_CODES } from '../../src/exit-codes';
-import { IMPORT_KEY_STEP, STEP_DEFS } from '../../src/plan/steps';
+import { SCRIPT_EXIT_CODES } from '../../src/procedure/exit-codes';
+import { IMPORT_KEY_STEP, STEP_DEFS } from '../../src/procedure/steps';
 import { psLiteral } from '../../src/render/escape';
-import { parsePowerShell } from '../../src/validate/powershell';
+import { parsePowerShell } from '../../src/checks/powershell';
 import {
   FIXTURE_INVENTORIES,
   PWSH,

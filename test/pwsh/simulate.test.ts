@@ -1,6 +1,6 @@
 import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { scriptExitCode, type ScriptExitName } from '../../src/exit-codes';
+import { scriptExitCode, type ScriptExitName } from '../../src/procedure/exit-codes';
 import { SCENARIOS } from '../../src/sim/run';
 import { VERDICT_LABEL, type SimulateDoc, type VerdictKind } from '../../src/sim/timeline';
 import { ROOT, cliAsync, pool, tempDir, type CliRun } from '../helpers/cli';

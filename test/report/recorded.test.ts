@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { simulateCluster } from '../../src/api';
+import { simulateCluster } from '../../src/commands/simulate';
 import {
   RECORDED_TIMELINES_FILE,
   recordTimelines,

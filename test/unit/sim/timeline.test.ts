@@ -1,27 +1,27 @@
 import { readFileSync } from 'node:fs';
-import { SimulateDocument } from '../../src/contract';
+import { SimulateDocument } from '../../../src/contract';
 import type {
   ScenarioRun,
   ScriptResult,
   SimBrief,
   SimEvent,
   SimTimelineEntry,
-} from '../../src/sim/run';
+} from '../../../src/sim/run';
 import {
   HAPPY_PATH_FILE,
   happyPathFor,
   partsText,
   proseParts,
   type HappyPathData,
-} from '../../src/sim/happy-path';
+} from '../../../src/sim/happy-path';
 import {
   SCENARIO_TEXT,
   buildRunView,
   clock,
   durationText,
   simulateText,
-} from '../../src/sim/timeline';
-import { fixtureClusters } from '../helpers/pwsh';
+} from '../../../src/sim/timeline';
+import { fixtureClusters } from '../../helpers/pwsh';
 
 /**
  * The timeline view over hand-built simulator output: steps found by the call that carries

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
-import { cmdText, cmdValue, intLiteral, mdCode, psArray, psLiteral } from '../../src/render/escape';
-import { scanSingleQuoted } from '../../src/validate/ps-literal';
+import {
+  cmdText,
+  cmdValue,
+  intLiteral,
+  mdCode,
+  psArray,
+  psLiteral,
+} from '../../../src/render/escape';
+import { scanSingleQuoted } from '../../../src/checks/ps-literal';
 
 describe('psLiteral', () => {
   it.each([

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI_EXIT_CODES, CMD_EXIT_CODES, SCRIPT_EXIT_CODES } from '../../src/exit-codes';
-import { parseInventory } from '../../src/inventory/load';
-import { renderText, templateContext } from '../../src/render/engine';
-import { ROOT } from '../helpers/cli';
+import {
+  CLI_EXIT_CODES,
+  CMD_EXIT_CODES,
+  SCRIPT_EXIT_CODES,
+} from '../../../src/procedure/exit-codes';
+import { parseInventory } from '../../../src/inventory/load';
+import { renderText, templateContext } from '../../../src/render/engine';
+import { ROOT } from '../../helpers/cli';
 
 /** The rows of the first Markdown table after `heading`, as arrays of cell texts. */
 function tableAfter(markdown: string, heading: string): string[][] {

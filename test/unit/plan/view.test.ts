@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseInventory } from '../../src/inventory/load';
-import { buildPlan } from '../../src/plan/build';
-import { planJson, planJsonText } from '../../src/plan/view';
-import { ROOT } from '../helpers/cli';
+import { parseInventory } from '../../../src/inventory/load';
+import { buildPlan } from '../../../src/plan/build';
+import { planJson, planJsonText } from '../../../src/plan/view';
+import { ROOT } from '../../helpers/cli';
 
 describe('planJsonText', () => {
   const inventory = parseInventory(

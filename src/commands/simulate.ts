@@ -1,89 +1,14 @@
-import { copyFileSync, constants } from 'node:fs';
-import { join } from 'node:path';
-import { InterruptedError, IoError, PwshMissingError, UsageError } from './errors';
-import { loadInventory, parseInventory, readInventory } from './inventory/load';
-import { LARGE_INVENTORY_BYTES, parseInventoryAsync } from './inventory/off-thread';
-import type { ClusterConfig, Inventory } from './inventory/types';
-import { encodeOutput } from './render/output';
-import { outputFileNames, renderText, templateContext } from './render/engine';
-import { HAPPY_PATH_INVENTORY, happyPathData, type HappyPathData } from './sim/happy-path';
-import { NAIVE_SCRIPT, naiveArgs, runScenario, type ScenarioName } from './sim/run';
-import { SCENARIO_TEXT, buildRunView, type SimulateDoc } from './sim/timeline';
-import { findPwsh } from './validate/powershell';
-import { readOutState } from './out-state';
-import { type Plan, type PlanOptions } from './plan/build';
-import { WorkerPool, buildPlanAsync, threadCount } from './plan/parallel';
-import { TOOL_VERSION, packageRoot } from './version';
-import { applyPlan, discardPlan, type ApplyResult } from './write';
-
-/** The inventory that ships with clusrestore, used when none is given. */
-export function bundledInventory(): string {
-  return join(packageRoot(), 'examples', 'inventory.yaml');
-}
-
-/**
- * Loads the inventory and plans every file against the output folder, on worker threads for
- * large fleets. Writes nothing, unless `opts.stage` is set: then the new and changed files wait
- * as temporary files beside their targets until applyPlan renames them (or discardPlan removes
- * them).
- */
-export async function planGeneration(
-  inventoryFile: string,
-  opts: PlanOptions,
-): Promise<{ inventory: Inventory; plan: Plan }> {
-  const bytes = readInventory(inventoryFile);
-  // For a large inventory the rendering threads start while it is parsed.
-  const large = bytes.length >= LARGE_INVENTORY_BYTES;
-  const threads = threadCount(Infinity, opts.jobs);
-  // buildPlanAsync closes the pool whether or not it uses it.
-  const pool = large && threads > 1 ? new WorkerPool(threads) : undefined;
-  let inventory: Inventory;
-  let plan: Plan;
-  try {
-    inventory = await parseInventoryAsync(bytes, inventoryFile);
-    plan = await buildPlanAsync(inventory, readOutState(opts.outDir), opts, pool);
-  } catch (err) {
-    await pool?.close();
-    throw err;
-  }
-  if (opts.signal) {
-    // A process signal that came while this thread was busy planning is handled now, and its
-    // abort takes back what the plan staged.
-    await new Promise((resolve) => setImmediate(resolve));
-    if (opts.signal.aborted) {
-      discardPlan(plan);
-      throw InterruptedError.of(opts.signal);
-    }
-  }
-  return { inventory, plan };
-}
-
-/** Plans, then writes: the same plan a dry run shows. */
-export async function generate(
-  inventoryFile: string,
-  opts: PlanOptions,
-): Promise<{ plan: Plan; result: ApplyResult }> {
-  const { plan } = await planGeneration(inventoryFile, { ...opts, stage: true });
-  try {
-    return { plan, result: applyPlan(plan) };
-  } finally {
-    discardPlan(plan);
-  }
-}
-
-/** Writes the commented example inventory to `file`; never overwrites. */
-export function initInventory(file: string): void {
-  try {
-    copyFileSync(bundledInventory(), file, constants.COPYFILE_EXCL);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST')
-      throw new UsageError(
-        `${file} already exists; clusrestore init never overwrites. Choose another name.`,
-      );
-    throw new IoError(`cannot write ${file}: ${code ?? String(err)}`);
-  }
-}
+import { PwshMissingError, UsageError } from '../errors';
+import { bundledInventory, loadInventory, parseInventory } from '../inventory/load';
+import type { ClusterConfig, Inventory } from '../inventory/types';
+import { encodeOutput } from '../render/output';
+import { outputFileNames, renderText, templateContext } from '../render/engine';
+import { HAPPY_PATH_INVENTORY, happyPathData, type HappyPathData } from '../sim/happy-path';
+import { NAIVE_SCRIPT, naiveArgs, runScenario, type ScenarioName } from '../sim/run';
+import { SCENARIO_TEXT, buildRunView, simulateText, type SimulateDoc } from '../sim/timeline';
+import type { Io } from './io';
+import { findPwsh } from '../checks/powershell';
+import { TOOL_VERSION } from '../version';
 
 /** Options of `clusrestore simulate`. */
 export interface SimulateOptions {
@@ -190,4 +115,22 @@ export async function recordHappyPath(
   const inventory = parseInventory(Buffer.from(HAPPY_PATH_INVENTORY, 'utf8'), 'happy-path');
   const doc = await simulateConfig(inventory.clusters[0], inventory, pwsh, 'restored', false);
   return happyPathData(doc.run);
+}
+
+/**
+ * `clusrestore simulate`: prints the timeline; exit 0 whenever the simulation ran, whatever the
+ * script's own exit code (the output names it and the verdict).
+ */
+export async function simulateCommand(
+  file: string | undefined,
+  opts: SimulateOptions & { json: boolean; html?: string },
+  io: Io,
+): Promise<number> {
+  const doc = await simulateCluster(file ?? bundledInventory(), opts);
+  if (opts.html) {
+    const { simulateHtml, writeReportFile } = await import('../report/index.js');
+    writeReportFile(opts.html, simulateHtml(doc));
+  }
+  io.out(opts.json ? JSON.stringify(doc, null, 2) : simulateText(doc));
+  return 0;
 }

@@ -1,7 +1,8 @@
-import type { Diagnostic } from '../errors';
-import { loadInventoryAsync } from '../inventory/off-thread';
-import { buildPlanAsync } from '../plan/parallel';
-import { findPwsh, parsePowerShell } from './powershell';
+import { findPwsh, parsePowerShell } from '../checks/powershell';
+import { formatDiagnostic, type Diagnostic } from '../errors';
+import { bundledInventory, loadInventory } from '../inventory/load';
+import { buildPlan } from '../plan/build';
+import type { Io } from './io';
 
 /** What `validate` found. */
 export interface ValidateReport {
@@ -24,8 +25,8 @@ export async function validateInventory(
   file: string,
   opts: { requirePwsh: boolean },
 ): Promise<ValidateReport> {
-  const inventory = await loadInventoryAsync(file);
-  const plan = await buildPlanAsync(
+  const inventory = loadInventory(file);
+  const plan = buildPlan(
     inventory,
     { manifest: undefined, manifestBytes: undefined, read: () => undefined },
     { outDir: '' },
@@ -60,4 +61,20 @@ export async function validateInventory(
     problems,
     summary: `${ok ? 'OK' : 'FAILED'}: ${plan.clusters.length} clusters, ${files.length} files checked, .ps1 ${parsed}; ${problems.length + refused.length} problems.`,
   };
+}
+
+/** `clusrestore validate`: prints the report; exit 1 when anything was found. */
+export async function validateCommand(
+  file: string | undefined,
+  opts: { requirePwsh: boolean; json: boolean },
+  io: Io,
+): Promise<number> {
+  const report = await validateInventory(file ?? bundledInventory(), opts);
+  if (opts.json) io.out(JSON.stringify(report, null, 2));
+  else {
+    for (const r of report.refused) io.err(`clusrestore: ${formatDiagnostic(r)}`);
+    for (const p of report.problems) io.err(`clusrestore: ${p}`);
+    io.out(report.summary);
+  }
+  return report.ok ? 0 : 1;
 }

@@ -1,11 +1,5 @@
-import { InventoryError, formatDiagnostic } from '../../src/errors';
-import {
-  parseInventory,
-  parseInventoryParts,
-  parsePlainInventory,
-  validInventory,
-} from '../../src/inventory/load';
-import type { Inventory } from '../../src/inventory/types';
+import { InventoryError, formatDiagnostic } from '../../../src/errors';
+import { parseInventory } from '../../../src/inventory/load';
 
 const GOOD = `version: 1
 defaults:
@@ -14,16 +8,6 @@ clusters:
   - name: EXCL01
     nodes: [EXNODE1, EXNODE2]
 `;
-
-/** What a reader made of a text: its clusters, or its diagnostics (undefined: left to yaml). */
-function outcome(read: () => Inventory | undefined): unknown {
-  try {
-    return read()?.clusters;
-  } catch (err) {
-    if (err instanceof InventoryError) return err.diagnostics.map(formatDiagnostic);
-    throw err;
-  }
-}
 
 /** The formatted diagnostics for an inventory that must fail. */
 function problems(text: string): string[] {
@@ -247,14 +231,14 @@ describe('parseInventory refuses, naming file:line:col, path, the problem and an
       'a service name over 255 characters',
       GOOD + `    serviceName: ${'S'.repeat(256)}\n`,
       [
-        `inv.yaml:7:18 clusters[0].serviceName: "${'S'.repeat(256)}" is 256 characters; a service name has at most 255 (its registry key's limit). Example: MSExchangeDS`,
+        `inv.yaml:7:18 clusters[0].serviceName: "${'S'.repeat(59)}..." (256 characters) is 256 characters; a service name has at most 255 (its registry key's limit). Example: MSExchangeDS`,
       ],
     ],
     [
       'an invisible character',
       GOOD + '    resourceName: "Exchange\\u200BDirectory"\n',
       [
-        'inv.yaml:7:19 clusters[0].resourceName: "Exchange\u200bDirectory" has the invisible or control character (U+200B) at position 9. Example: Microsoft Exchange Directory',
+        'inv.yaml:7:19 clusters[0].resourceName: "ExchangeU+200BDirectory" has the invisible or control character (U+200B) at position 9. Example: Microsoft Exchange Directory',
       ],
     ],
     [
@@ -294,16 +278,26 @@ describe('parseInventory refuses, naming file:line:col, path, the problem and an
     expect(problems(text)).toEqual(expected);
   });
 
-  it('the same, whether the plain reader or yaml reads the text', () => {
-    const taken = cases.filter(([, text]) => {
-      const plain = outcome(() => parsePlainInventory(Buffer.from(text), 'inv.yaml'));
-      if (plain === undefined) return false;
-      expect(plain).toEqual(
-        outcome(() => validInventory(parseInventoryParts(Buffer.from(text), 'inv.yaml'))),
-      );
-      return true;
-    });
-    expect(taken.length).toBeGreaterThan(cases.length / 2);
+  it('locates problems in JSON, read with JSON.parse, by line and column', () => {
+    const json = JSON.stringify(
+      {
+        version: 1,
+        clusters: [{ name: 'EXCL01', nodes: ['EXNODE1', 'BAD NODE'], preset: 'nope' }],
+      },
+      null,
+      2,
+    );
+    expect(problems(json)).toEqual([
+      `inv.yaml:8:9 clusters[0].nodes[1]: "BAD NODE" is not a NetBIOS node name: character ' ' (U+0020) at position 4 (letters, digits and '-' only). Example: EXNODE1`,
+      'inv.yaml:10:17 clusters[0].preset: "nope" is not one of "directory", "store". Example: preset: directory (one of directory, store)',
+    ]);
+  });
+
+  it('locates a JSON syntax error', () => {
+    expect(problems('{\n  "version": 1,\n  "clusters": [\n}\n')).toEqual([
+      'inv.yaml:4:1 (syntax): Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'inv.yaml:4:2 (syntax): Flow map must end with a }',
+    ]);
   });
 
   it('every problem at once, in file order', () => {
@@ -320,5 +314,22 @@ clusters:
       'inv.yaml:5:13 clusters[0].preset: "nope" is not one of "directory", "store". Example: preset: directory (one of directory, store)',
       'inv.yaml:6:5 clusters[0].colour: unknown key "colour". Known keys here: name, nodes, preset, serviceName, resourceName, restoreKey, timeouts, logFolder, formats',
     ]);
+  });
+});
+
+describe('reserved device names', () => {
+  it.each([
+    [
+      'name: EXCL01',
+      'name: CON',
+      `inv.yaml:5:11 clusters[0].name: "CON" is the reserved device name 'CON': Windows can make no file or folder of that name. Example: EXCL01`,
+    ],
+    [
+      'nodes: [EXNODE1, EXNODE2]',
+      'nodes: [EXNODE1, lpt1]',
+      `inv.yaml:6:22 clusters[0].nodes[1]: "lpt1" is the reserved device name 'lpt1': Windows can make no file or folder of that name. Example: EXNODE1`,
+    ],
+  ])('are refused as cluster and node names, located: %s -> %s', (from, to, expected) => {
+    expect(problems(GOOD.replace(from, to))).toEqual([expected]);
   });
 });

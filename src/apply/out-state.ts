@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { IoError } from './errors';
-import type { Manifest, OutState } from './plan/build';
+import { IoError } from '../errors';
+import type { Manifest, OutState } from '../plan/build';
 
 export const MANIFEST_FILE = 'manifest.json';
 

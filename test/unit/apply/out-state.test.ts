@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseInventory } from '../../src/inventory/load';
-import { outPathExists, readOutState } from '../../src/out-state';
-import { buildPlan, type OutState } from '../../src/plan/build';
-import { ROOT, tempDir } from '../helpers/cli';
+import { parseInventory } from '../../../src/inventory/load';
+import { outPathExists, readOutState } from '../../../src/apply/out-state';
+import { buildPlan, type OutState } from '../../../src/plan/build';
+import { ROOT, tempDir } from '../../helpers/cli';
 
 const inventory = parseInventory(
   readFileSync(join(ROOT, 'examples', 'inventory.yaml')),

@@ -1,10 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { IoError } from './errors';
-import { MANIFEST_FILE, readOutState } from './out-state';
-import { isReportFile } from './report/file';
-import { sha256 } from './sha256';
-import { checkBytes } from './validate/bytes';
+import { MANIFEST_FILE, readOutState } from '../apply/out-state';
+import { checkBytes } from '../checks/bytes';
+import { IoError } from '../errors';
+import { isReportFile } from '../report/file';
+import { sha256 } from '../sha256';
+import type { Io } from './io';
 
 /** What `verify` found: an empty `problems` means the folder is as clusrestore wrote it. */
 export interface VerifyReport {
@@ -58,4 +59,20 @@ function listFiles(root: string): string[] {
   };
   walk(root);
   return out;
+}
+
+/** `clusrestore verify`: prints the problems; exit 1 when there are any. */
+export function verifyCommand(outDir: string, opts: { json: boolean }, io: Io): number {
+  const report = verifyOutput(outDir);
+  const ok = report.problems.length === 0;
+  if (opts.json)
+    io.out(JSON.stringify({ schema: 'clusrestore/verify/v1', ...report, ok }, null, 2));
+  else {
+    for (const p of report.problems) io.err(`clusrestore: ${outDir}/${p}`);
+    const n = report.problems.length;
+    io.out(
+      `${ok ? 'OK' : 'FAILED'}: ${report.checked} files checked, ${n} problem${n === 1 ? '' : 's'}.`,
+    );
+  }
+  return ok ? 0 : 1;
 }

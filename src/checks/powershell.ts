@@ -60,7 +60,7 @@ export async function parsePowerShell(
     // One pwsh per core for big batches: parsing is CPU-bound, and each process costs a start.
     const processes = Math.max(1, Math.min(cpus().length, Math.floor(paths.length / 200)));
     const size = Math.ceil(paths.length / processes);
-    const checker = join(packageRoot(), 'src', 'validate', 'Test-GeneratedScript.ps1');
+    const checker = join(packageRoot(), 'src', 'checks', 'Test-GeneratedScript.ps1');
     const outputs = await Promise.all(
       Array.from({ length: processes }, (_, k) => {
         const list = join(dir, `list-${k}.txt`);
