@@ -144,7 +144,7 @@ describe('generate --dry-run', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
     expect(r.stdout).toContain('  create    EXCL01/restore-EXCL01.ps1');
     expect(r.stdout).toContain(
-      '    2. What if: Performing the operation "Start the service through the service control manager and wait up to 600 s for Running" on target "MSExchangeDS".',
+      '    2. What if: Performing the operation "Start the service through the service control manager unless it is already starting or running, and wait up to 600 s for the start" on target "MSExchangeDS".',
     );
     expect(r.stdout.trimEnd().split('\n').pop()).toBe(
       'Plan: 9 to create, 0 to update, 0 unchanged in 3 clusters.',
