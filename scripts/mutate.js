@@ -21,8 +21,8 @@ const TEMPLATES = { ps1: 'templates/ps1/restore.ps1.hbs', cmd: 'templates/cmd/re
 // The suites that run a template's scripts against a node, in the order they run. Golden files,
 // static checks of the text and the runbook's stored timeline do not count as a catch.
 const SUITES = {
-  ps1: ['test/pwsh/scenarios.test.ts', 'test/pwsh/key-file.test.ts'],
-  cmd: ['test/cmd/wine.test.ts', 'test/cmd/hostile-wine.test.ts'],
+  ps1: ['test/pwsh/scenarios.test.ts', 'test/pwsh/real-node.test.ts', 'test/pwsh/key-file.test.ts'],
+  cmd: ['test/cmd/wine.test.ts', 'test/cmd/real-node.test.ts', 'test/cmd/hostile-wine.test.ts'],
 };
 const CATEGORIES = ['ordering', 'refusal', 'failure-path', 'exit-code', 'dry-run'];
 // What a scratch copy needs: the tests import src/ through jest's TypeScript transform, the CLI

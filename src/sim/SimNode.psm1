@@ -27,7 +27,8 @@ $script:Scenarios = @(
     'long-start-pending', 'started-by-hand', 'resource-already-failed', 'resource-changed',
     'key-lost-offline', 'compat-session', 'remote-session', 'wrong-cluster', 'key-unreadable',
     'other-events', 'event-messages-missing', 'service-disabled', 'log-write-fails',
-    'localized-cluster-exe', 'wow64-host', 'backup-fails', 'online-with-key', 'service-stops'
+    'localized-cluster-exe', 'wow64-host', 'backup-fails', 'online-with-key', 'service-stops',
+    'service-dies-after-online', 'service-removed'
 )
 # A run that loops without end is a bug in the script under test; stop it.
 $script:MaxCalls = 50000
@@ -674,6 +675,11 @@ function Invoke-SimTransition {
             if ($Item.Generation -ne $res.Generation -or $res.State -ne 'OnlinePending') { return }
             Set-SimResourceFailed -EventId 1069
         }
+        'isalive-fail' {
+            # IsAlive finds the generic service stopped: the resource fails (1069).
+            if ($Item.Generation -ne $res.Generation -or $res.State -ne 'Online' -or $svc.State -eq 'Running') { return }
+            Set-SimResourceFailed -EventId 1069
+        }
         default { throw ('Unknown transition {0}.' -f $Item.Kind) }
     }
 }
@@ -687,6 +693,14 @@ function Set-SimResourceOnline {
     $res.State = 'Online'
     Add-SimTimeline -Kind 'change' -Text ('Resource {0} Online.' -f $res.Name)
     Sync-SimCheckpoint
+    if ($script:Sim.DiesAfterOnline) {
+        # Scenario service-dies-after-online: the process ends (SCM event 7034); the cluster's
+        # IsAlive check notices only at its next poll (IsAlivePollInterval, 60 s by default).
+        $script:Sim.DiesAfterOnline = $false
+        Write-SimEvent -Log 'System' -Source 'Service Control Manager' -Id 7034 -Level 'Error' -Message ('The {0} service terminated unexpectedly.' -f $script:Sim.Service.DisplayName) -Data @($script:Sim.Service.DisplayName)
+        Stop-SimService -Why 'the service process ended on its own right after the resource came online.'
+        Add-SimPending -After 60 -Kind 'isalive-fail' -Generation $res.Generation
+    }
 }
 
 function Set-SimResourceFailed {
@@ -1086,6 +1100,11 @@ $script:Shadows['reg.exe'] = {
                 else {
                     Write-SimRegFile -KeyPath $rel -FilePath $file
                     $out = @($ok)
+                    if ($script:Sim.RemovedOnExport) {
+                        # Scenario service-removed: sc delete of a Stopped service removes it at once.
+                        $script:Sim.Service.Exists = $false
+                        Add-SimTimeline -Kind 'change' -Text ('An administrator deletes the service {0} (sc delete).' -f $script:Sim.Service.Name)
+                    }
                 }
             }
         }
@@ -1470,6 +1489,8 @@ function Initialize-SimNode {
         ProviderBroken  = $false
         LogLoss         = $false
         ExportFails     = $false
+        DiesAfterOnline = $false
+        RemovedOnExport = $false
         OpenKeys        = 0
     }
     # The cluster hive, loaded below HKLM on a node, names the cluster.
@@ -1585,6 +1606,8 @@ function Initialize-SimNode {
             $script:Sim.Resource.State = 'Online'
         }
         'service-stops' { $engine.StopsDuringStart = $true }
+        'service-dies-after-online' { $script:Sim.DiesAfterOnline = $true }
+        'service-removed' { $script:Sim.RemovedOnExport = $true }
     }
     # A 32-bit PowerShell on 64-bit Windows runs under WOW64, which sets PROCESSOR_ARCHITEW6432.
     $env:PROCESSOR_ARCHITEW6432 = if ($Scenario -eq 'wow64-host') { 'AMD64' } else { $null }

@@ -34,6 +34,8 @@ export const SCENARIOS = [
   'backup-fails',
   'online-with-key',
   'service-stops',
+  'service-dies-after-online',
+  'service-removed',
 ] as const;
 
 /** One named starting state of the simulated node. */

@@ -58,6 +58,9 @@ export const SCENARIO_TEXT: Record<ScenarioName, string> = {
   'online-with-key':
     'the resource is online and the service running while the key is still there: not yet recovered',
   'service-stops': 'the service goes StartPending, then stops on its own during the start',
+  'service-dies-after-online':
+    'the service process ends right after the resource came online; the cluster notices at its next IsAlive poll',
+  'service-removed': 'an administrator deletes the service (sc delete) right after the key export',
 };
 
 /** One line of a step: a command that changed the node, a wait, a change of the model, an event. */

@@ -122,8 +122,11 @@ export interface NodeSpec {
   engineMode?: 'consume' | 'keep' | 'crash';
   /** How long the engine runs before it deletes the key, in ms (engine.c's HoldMs). */
   engineHoldMs?: number;
-  /** The resource fails to come online (fail), or /online returns while it is Online Pending. */
-  online?: 'ok' | 'fail' | 'pending';
+  /**
+   * The resource fails to come online (fail), /online returns while it is Online Pending, or the
+   * service ends right after the resource came online (service-dies).
+   */
+  online?: 'ok' | 'fail' | 'pending' | 'service-dies';
   /** At the Nth status read the resource is found in this state (stubs/cluster.cmd STUB_FLIP). */
   flip?: { read: number; state: string };
   /** The local cluster's name in HKLM\Cluster (default: the inventory's). */

@@ -297,6 +297,20 @@ describeWine(
         n.dispose();
       }
     });
+
+    // Mutants of issue 19: a final check that is skipped, or that reports the wrong code.
+    it('the service ends right after the online: the final check fails, exit verify-failed', () => {
+      const n = node('dies', { online: 'service-dies' });
+      try {
+        const r = n.run(G.script, G.fileName);
+        expect(r.status).toBe(code('verify-failed'));
+        expect(r.stdout).toContain('The resource is online but the service is');
+        expect(r.stdout).not.toContain('Recovered');
+        expect(n.calls()).toContain('cluster: the service ended after the resource came online');
+      } finally {
+        n.dispose();
+      }
+    });
   },
   { mingw: true },
 );

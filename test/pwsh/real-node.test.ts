@@ -225,4 +225,21 @@ describePwsh('generated .ps1: scenarios that kill surviving mutants (issue 19)',
     expect(askedOnline(entries)).toBe(false);
     expect(entries.every((e) => e.state.resource === 'Offline')).toBe(true);
   });
+
+  it('service-dies-after-online: the final check finds the service stopped under an Online resource: exit 70, not success', async () => {
+    const r = await run('service-dies-after-online');
+    expect(r.exitCode).toBe(scriptExitCode('verify-failed'));
+    expect(r.result!.message).toContain('the service is Stopped');
+    expect(steps(r)['online-resource']).toBe('done');
+    expectSafeOrder(r);
+  });
+
+  it('service-removed: an error that escapes a step is unexpected-error (exit 1), never a code that promises nothing changed', async () => {
+    const r = await run('service-removed');
+    expect(r.exitCode).toBe(scriptExitCode('unexpected-error'));
+    expect(r.result!.message).toMatch(/^Unexpected error: /);
+    expect(steps(r)['backup-key']).toBe('done');
+    expect(askedOnline(runEntries(r.timeline, 1))).toBe(false);
+    expect(r.finalState.service.state).toBe('Stopped');
+  });
 });

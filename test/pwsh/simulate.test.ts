@@ -67,6 +67,8 @@ const SCENARIO_CASES: [string, ScriptExitName, VerdictKind][] = [
   ['backup-fails', 'backup-failed', 'failed'],
   ['online-with-key', 'preflight-failed', 'stopped'],
   ['service-stops', 'service-failed', 'failed'],
+  ['service-dies-after-online', 'verify-failed', 'failed'],
+  ['service-removed', 'unexpected-error', 'failed'],
 ];
 
 /** Every scenario is simulated up front, on a shared machine: a generous limit, not a speed test. */
@@ -289,7 +291,7 @@ describe('the README\u2019s scenario table', () => {
     const section = readme.slice(readme.indexOf('## Simulate before you run'));
     const rows = section
       .split('\n')
-      .filter((l) => /^\| `[a-z][a-z-]*` /.test(l))
+      .filter((l) => /^\| `[a-z][a-z0-9-]*` /.test(l))
       .map((l) => l.split('|').map((c) => c.trim()));
     expect(rows.map((r) => [r[1].replace(/`/g, ''), r[3], r[4]])).toEqual(
       SCENARIO_CASES.map(([s, outcome, verdict]) => [

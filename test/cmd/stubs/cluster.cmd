@@ -9,7 +9,10 @@ rem                  checkpoint of the service's subtree, saved by the harness b
 rem   STUB_ONLINE    ok; fail: the resource fails to come online even when the checkpoint is
 rem                  harmless; pending: /online returns with the resource Online Pending, and it
 rem                  becomes Online two status reads later (real-node-facts.md: /online /wait:N
-rem                  may return while the resource is still Online Pending)
+rem                  may return while the resource is still Online Pending); service-dies: the
+rem                  resource comes Online, then the service process ends (sc stop stands in for
+rem                  it); the resource reads Online until the cluster's next IsAlive poll
+rem                  (IsAlivePollInterval, 60 s by default for a Generic Service resource)
 rem   STUB_LANG      fr: the status words and headers come out translated. They are message-table
 rem                  strings (MSG_STATUS_*) that a localized Windows prints in its own language;
 rem                  the French words here stand for any translation, they are not copied from one.
@@ -70,6 +73,10 @@ if /i "%STUB_ONLINE%"=="pending" goto online_pending
 >"%STATE_FILE%" echo Online
 set "STATE=Online"
 >>"%STUB_LOG%" echo cluster: resource Online
+if /i "%STUB_ONLINE%"=="service-dies" (
+    "%SystemRoot%\system32\sc.exe" stop "%STUB_SERVICE%" >nul 2>&1
+    >>"%STUB_LOG%" echo cluster: the service ended after the resource came online
+)
 call :table
 exit /b 0
 
