@@ -251,7 +251,9 @@ export function buildRunView(
       if (s.state.database === 'consistent') keyConsumedAt ??= rel(s.time);
       else keyLostAt ??= rel(s.time);
     }
-    if (s.state.keyPresent && /^(OnlinePending|Online)$/.test(s.state.resource))
+    // Brought online with the key there: a node that starts Online with the key
+    // (online-with-key) is unsafe only if the run takes it online again.
+    if (s.state.keyPresent && isOnline(s.state.resource) && !isOnline(prev.resource))
       onlineWithKey = true;
     prev = s.state;
   }
@@ -519,6 +521,10 @@ function block(o: {
     items,
     after: last ? brief(last.state) : o.startState,
   };
+}
+
+function isOnline(resource: string): boolean {
+  return /^(OnlinePending|Online)$/.test(resource);
 }
 
 function verdictOf(v: SimulatedRun, onlineWithKey: boolean): SimulatedRun['verdict'] {
