@@ -413,9 +413,15 @@ export class WineNode {
     lines.push(`sc query "${c.serviceName}"`);
     // The real tools by full path: a node's stubs may deny or fail on purpose.
     const real = (l: string) => l.replace(/^(reg|sc) /, '"%SystemRoot%\\system32\\$1.exe" ');
+    // Under load Wine's cmd now and then fails to start a tool at all ("Can't recognize ... as an
+    // internal or external command", seen in CI runs): each line is tried once more. Every line
+    // is safe to repeat (reg add /f, reg export /y), and a line that really fails fails twice.
     return [
       '@echo off',
-      ...lines.map(real).flatMap((l) => [`${l} >>"${log}" 2>&1`, 'if errorlevel 1 exit /b 1']),
+      ...lines
+        .map(real)
+        .map((l) => `${l} >>"${log}" 2>&1`)
+        .flatMap((l) => [l, `if errorlevel 1 ${l}`, 'if errorlevel 1 exit /b 1']),
       `>>"${log}" echo SEEDED`,
       'exit /b 0',
     ].join('\n');
