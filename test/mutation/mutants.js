@@ -724,6 +724,14 @@ const CMD = [
     'if "%CR_KEY_STATE%"=="NO_SUCH_STATE" (\n    call :log Could not read the key "%CR_KEY%": %CR_KEY_ERR%. Its output is in the log.\n',
   ),
   one(
+    'cmd-refuse-key-unreadable-as-missing',
+    'cmd',
+    'refusal',
+    'a key that exists but cannot be read at the checks is reported missing (exit 20), which advises a new tape restore',
+    'then run it again.\n    goto finish\n',
+    'then run it again.\n    goto key_missing\n',
+  ),
+  one(
     'cmd-reread-resource-before-start',
     'cmd',
     'ordering',
