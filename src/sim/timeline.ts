@@ -1,3 +1,9 @@
+import {
+  HAPPY_PATH_INVENTORY,
+  commandLine,
+  type HappyPathData,
+  type HappyPathLine,
+} from '../procedure/happy-path';
 import type {
   ScenarioName,
   ScenarioRun,
@@ -212,11 +218,6 @@ const STEP_SIGNATURE: Record<string, (e: SimTimelineEntry) => boolean> = {
     /Registry::|^HK/i.test(String(e.args?.[0] ?? '')),
   'online-resource': isOnlineRequest,
 };
-
-/** A command line as typed: arguments with blanks in double quotes. */
-export function commandLine(name: string, args: string[]): string {
-  return [name, ...args.map((a) => (/\s/.test(a) || a === '' ? `"${a}"` : a))].join(' ');
-}
 
 /** The entries of the n-th script run (1-based), and the run markers around them. */
 function runSlice(timeline: SimTimelineEntry[], n: number) {
@@ -618,4 +619,43 @@ export function durationText(seconds: number): string {
   const rest = s % 60;
   const parts = [h ? `${h} h` : '', m ? `${m} min` : '', rest ? `${rest} s` : ''];
   return parts.filter(Boolean).join(' ');
+}
+
+/** The runbook's form of a simulated run: no times, no reads, only what changed and why. */
+export function happyPathData(run: SimulatedRun): HappyPathData {
+  if (run.verdict.kind !== 'safe')
+    throw new Error(`the happy path did not end safe: ${run.verdict.text}`);
+  return {
+    comment:
+      'Written by `npm run refresh:timeline` from a simulated run on the canonical cluster in "inventory"; each runbook shows it with the tokens replaced by its own values. Do not edit.',
+    inventory: HAPPY_PATH_INVENTORY,
+    scenario: 'restored',
+    exitCode: run.exitCode,
+    outcome: run.outcome,
+    verdict: run.verdict.kind,
+    blocks: run.blocks.map((b) => ({
+      id: b.id,
+      status: b.status,
+      checks: b.checks.map((c) => c.name),
+      lines: b.items.flatMap((i): HappyPathLine[] => {
+        if (i.kind === 'action')
+          return [
+            {
+              kind: 'action',
+              command: i.command!.name,
+              args: i.command!.args,
+              result: i.result ?? '',
+            },
+          ];
+        if (i.kind === 'change') return [{ kind: 'change', text: i.text }];
+        if (i.kind === 'event') return [{ kind: 'event', ...i.event! }];
+        return [];
+      }),
+      after: {
+        keyPresent: b.after.keyPresent,
+        service: b.after.service,
+        resource: b.after.resource,
+      },
+    })),
+  };
 }

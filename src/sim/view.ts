@@ -1,8 +1,8 @@
+import { commandLine } from '../procedure/happy-path';
 import {
   VERDICT_LABEL,
   briefText,
   clock,
-  commandLine,
   type SimulateDoc,
   type SimulatedRun,
   type TimelineItem,
