@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterConfig } from '../inventory/types';
-import { clusterSteps } from '../procedure/steps';
+import { clusterSteps, stepNumber } from '../procedure/steps';
 import { packageRoot } from '../version';
 import type { SimBrief } from './run';
 import { commandLine, type SimulatedRun } from './timeline';
@@ -134,7 +134,7 @@ export interface RunbookPart {
 
 /** One step of the happy path as the runbook template renders it. */
 export interface RunbookHappyBlock {
-  /** 'Read-only checks', the step's words, or 'Final check'. */
+  /** 'Read-only checks', `Step N: ` and the step's words, or 'Final check'. */
   title: string;
   target: string | null;
   status: string;
@@ -278,7 +278,9 @@ export function happyPathFor(
             ? 'Read-only checks'
             : b.id === 'final-check'
               ? 'Final check'
-              : (step?.operation ?? b.id),
+              : step
+                ? `Step ${stepNumber(step.id)}: ${step.operation}`
+                : b.id,
         target: step?.target ?? null,
         status: b.status,
         checks: b.checks.join(', '),

@@ -6,6 +6,7 @@ import type {
   SimEvent,
   SimTimelineEntry,
 } from './run';
+import { stepNumber } from '../procedure/steps';
 
 /**
  * The reviewer's view of a simulated run: runScenario()'s raw timeline (every call the script
@@ -631,7 +632,6 @@ export function runText(v: SimulatedRun): string {
   const out: string[] = [];
   const pad = ' '.repeat(9);
   out.push(`Before   ${briefText(v.before)}`);
-  let stepNo = 0;
   for (const b of v.blocks) {
     out.push('');
     if (b.id === 'checks' || b.id === 'final-check') {
@@ -646,9 +646,8 @@ export function runText(v: SimulatedRun): string {
     } else if (b.id === 'run') {
       out.push(`${clock(b.t)}  The script ran (${b.status})`);
     } else {
-      stepNo++;
       out.push(
-        `${clock(b.t)}  Step ${stepNo} ${b.id}: ${b.status.toUpperCase()}${b.detail ? `. ${b.detail}` : ''}`,
+        `${clock(b.t)}  Step ${stepNumber(b.id)} ${b.id}: ${b.status.toUpperCase()}${b.detail ? `. ${b.detail}` : ''}`,
       );
       out.push(`${pad}${b.operation}, on ${b.target}`);
     }
