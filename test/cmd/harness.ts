@@ -135,6 +135,12 @@ export interface NodeSpec {
    * RestartAction and RestartThreshold (defaults 2 and 3, as Microsoft documents them).
    */
   restart?: { read: number; when: 'before' | 'after'; action?: number; threshold?: number };
+  /**
+   * The resources the resource depends on (stubs/cluster.cmd deps.txt, printed by /listdep):
+   * `of` is the dependent resource (default: the cluster's resource), `state` the word the
+   * table shows (default Online), `node` its owner (default: the group's owner).
+   */
+  dependencies?: { of?: string; name: string; state?: string; node?: string }[];
   /** The local cluster's name in HKLM\Cluster (default: the inventory's). */
   localCluster?: string;
   /** stubs/sc.cmd's mode: translated labels and words. */
@@ -338,6 +344,7 @@ export class WineNode {
       copyFileSync(join(lab.template, f), join(this.prefix, f));
     }
     writeFileSync(join(this.state, 'resource.txt'), `${spec.resourceState ?? 'Offline'}\r\n`);
+    if (spec.dependencies) this.setDependencies(spec.dependencies);
 
     const c = spec.cluster;
     // A log folder on another drive than C: gets that drive, as a folder of its own.
@@ -560,6 +567,16 @@ export class WineNode {
       service: field(r, 'SERVICE') ?? 'MISSING',
       resource: readFileSync(join(this.state, 'resource.txt'), 'latin1').trim(),
     };
+  }
+
+  /** Replaces the resources the resource depends on (NodeSpec.dependencies). */
+  setDependencies(deps: NonNullable<NodeSpec['dependencies']>): void {
+    const owner = this.spec.owner ?? this.spec.computerName;
+    const rows = deps.map(
+      (d) =>
+        `${d.of ?? this.spec.cluster.resourceName}|${d.name}|${d.state ?? 'Online'}|${d.node ?? owner}\r\n`,
+    );
+    writeFileSync(join(this.state, 'deps.txt'), rows.join(''), 'latin1');
   }
 
   /** Sets the resource's state word, as if it changed outside the script. */

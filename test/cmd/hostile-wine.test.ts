@@ -224,6 +224,8 @@ function expectedArgv(c: ClusterConfig, backup?: string): string[] {
     `${cluster} [/status]`,
     `sc [query] [${c.serviceName}]`,
     `reg [query] ${key}`,
+    // The resources it depends on (none on these nodes).
+    `${cluster} [/listdep]`,
   ];
   if (backup === undefined) return checks;
   return [

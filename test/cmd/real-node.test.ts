@@ -50,6 +50,16 @@ const RECOVERED: NodeState = { keyPresent: false, service: 'RUNNING', resource: 
 /** Recovered, with the online step not taken. */
 const RECOVERED_OFFLINE: NodeState = { keyPresent: false, service: 'RUNNING', resource: 'Offline' };
 const STATUS = `cluster resource "${c.resourceName}" /status`;
+const LISTDEP = `cluster resource "${c.resourceName}" /listdep`;
+/** The store preset's shape of an Exchange group: directory -> System Attendant -> disk, name -> IP. */
+const SA = 'Microsoft Exchange System Attendant';
+const NETNAME = 'EXCL01 Network Name';
+const TREE = (disk: string) => [
+  { name: SA },
+  { of: SA, name: 'Disk R:', state: disk },
+  { of: SA, name: NETNAME },
+  { of: NETNAME, name: 'EXCL01 IP Address' },
+];
 
 describeWine(
   'issue 15: the cmd script on a modelled real node',
@@ -145,6 +155,64 @@ describeWine(
         } finally {
           set(c.name);
         }
+      });
+
+      // Follow-up 3, mirroring the .ps1's dependency check (/work/team/disk-preflight.md). Before:
+      // no /listdep at all, the disk Offline went unseen (exit 0 on a dry run, the service
+      // started on a run).
+      describe('the resources the resource depends on', () => {
+        afterEach(() => n.setDependencies([]));
+
+        it('all Online on this node, two levels deep: each walked once, the dry run passes', () => {
+          n.setDependencies(TREE('Online'));
+          const before = n.calls().length;
+          const r = n.run(G.script, G.fileName, ['/dryrun']);
+          expect(r.status).toBe(code('success'));
+          expect(r.stdout).toContain(
+            `Check: the 4 resources that resource "${c.resourceName}" depends on, directly or not, are Online on this node.`,
+          );
+          expect(n.calls().slice(before)).toEqual([
+            'net session',
+            STATUS,
+            LISTDEP,
+            `cluster resource "${SA}" /listdep`,
+            'cluster resource "Disk R:" /listdep',
+            `cluster resource "${NETNAME}" /listdep`,
+            'cluster resource "EXCL01 IP Address" /listdep',
+          ]);
+        });
+
+        it.each([
+          ['Offline', 'EXNODE1'],
+          ['Failed', 'EXNODE1'],
+          ['Online', 'EXNODE2'],
+        ])(
+          'the disk two levels down is %s on %s: refused naming it and its online command, exit preflight-failed',
+          (state, node) => {
+            n.setDependencies([
+              { name: SA },
+              { of: SA, name: 'Disk R:', state, node },
+              { of: SA, name: NETNAME },
+            ]);
+            const r = n.run(G.script, G.fileName);
+            expect(r.status).toBe(code('preflight-failed'));
+            expect(r.stdout).toContain(
+              `The resource "${SA}" depends on "Disk R:", which is ${state} on node "${node}", not Online on this node`,
+            );
+            expect(r.stdout).toContain('cluster resource "Disk R:" /online');
+            expect(r.stdout).not.toContain('All checks passed');
+          },
+        );
+
+        it('a dependency’s state word this script does not read, as on a localized Windows: "could not read", exit preflight-failed', () => {
+          n.setDependencies([{ name: 'Disque R:', state: 'En ligne' }]);
+          const r = n.run(G.script, G.fileName);
+          expect(r.status).toBe(code('preflight-failed'));
+          expect(r.stdout).toContain(
+            `Could not read the state of a resource that "${c.resourceName}" depends on`,
+          );
+          expect(r.stdout).not.toContain('All checks passed');
+        });
       });
 
       // Item 8. Before: the bad-argument run deleted restore-EXCL01.status.tmp, another run's file.
@@ -435,7 +503,7 @@ describeWine(
       try {
         const r = n.run(G.script, G.fileName);
         expect(r.status).toBe(code('backup-failed'));
-        expect(n.calls()).toEqual(['net session', STATUS, 'reg: export failed part-way']);
+        expect(n.calls()).toEqual(['net session', STATUS, LISTDEP, 'reg: export failed part-way']);
         expect(n.inspect()).toEqual(UNTOUCHED);
       } finally {
         n.dispose();

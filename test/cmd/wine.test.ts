@@ -62,11 +62,10 @@ clusters:
 const code = scriptExitCode;
 
 /** What the stand-ins log for the calls the script makes. */
-function expectedCall(c: ClusterConfig, what: 'status' | 'online'): string {
+function expectedCall(c: ClusterConfig, what: 'status' | 'listdep' | 'online'): string {
   const base = `cluster resource "${c.resourceName}"`;
-  return what === 'status'
-    ? `${base} /status`
-    : `${base} /online /wait:${c.timeouts.resourceOnlineSec}`;
+  if (what === 'online') return `${base} /online /wait:${c.timeouts.resourceOnlineSec}`;
+  return `${base} /${what}`;
 }
 const ENGINE_FOUND = (c: ClusterConfig) =>
   `engine ${c.serviceName}: Restore in Progress key found: replaying the restored logs`;
@@ -106,6 +105,7 @@ describeWine(
         expect(n.calls()).toEqual([
           'net session',
           expectedCall(c, 'status'),
+          expectedCall(c, 'listdep'),
           expectedCall(c, 'status'),
           ENGINE_FOUND(c),
           ENGINE_RUNNING(c),
@@ -166,6 +166,7 @@ describeWine(
       expect(n.calls()).toEqual([
         'net session',
         expectedCall(c, 'status'),
+        expectedCall(c, 'listdep'),
         expectedCall(c, 'status'),
       ]);
       expect(n.inspect()).toEqual({ keyPresent: true, service: 'STOPPED', resource: 'Offline' });
@@ -188,6 +189,7 @@ describeWine(
       expect(n.calls()).toEqual([
         'net session',
         expectedCall(c, 'status'),
+        expectedCall(c, 'listdep'),
         expectedCall(c, 'status'),
         ENGINE_FOUND(c),
         ENGINE_RUNNING(c),
@@ -208,15 +210,17 @@ describeWine(
       const r = n.run(SHORT.script, SHORT.fileName);
       expect(r.status).toBe(code('recovery-not-confirmed'));
       const calls = n.calls();
-      expect(calls.slice(0, 5)).toEqual([
+      expect(calls.slice(0, 6)).toEqual([
         'net session',
         expectedCall(c, 'status'),
+        expectedCall(c, 'listdep'),
         expectedCall(c, 'status'),
         ENGINE_FOUND(c),
         ENGINE_RUNNING(c),
       ]);
       expect(calls.filter((l) => l.startsWith('cluster '))).toEqual([
         expectedCall(c, 'status'),
+        expectedCall(c, 'listdep'),
         expectedCall(c, 'status'),
       ]);
       expect(n.inspect()).toEqual({ keyPresent: true, service: 'RUNNING', resource: 'Offline' });
@@ -236,7 +240,11 @@ describeWine(
         expect(r.status).toBe(code('success'));
         const whatIf = r.stdout.split('\n').filter((l) => l.startsWith('What if:'));
         expect(whatIf).toEqual(clusterSteps(c).map(whatIfLine));
-        expect(n.calls()).toEqual(['net session', expectedCall(c, 'status')]);
+        expect(n.calls()).toEqual([
+          'net session',
+          expectedCall(c, 'status'),
+          expectedCall(c, 'listdep'),
+        ]);
         expect(n.inspect()).toEqual({ keyPresent: true, service: 'STOPPED', resource: 'Offline' });
         expect(backups(n)).toEqual([]);
       });

@@ -34,6 +34,14 @@ rem                  its resource DLL's Online entry point), so it is an online 
 rem                  the checkpoint is written back first unless the running service holds the
 rem                  key open. An Offline resource is never restarted.
 rem   STUB_KEY       the Restore in Progress key, relative to HKLM
+rem   deps.txt       in STUB_STATE, when there: one line per dependency, RESOURCE|DEPENDENCY|
+rem                  STATE|NODE, all in the group STUB_GROUP (a resource and its dependencies
+rem                  must be in the same group, MSDN "Resource Dependencies"). /listdep prints a
+rem                  resource's direct dependencies as cluster.exe does (its source,
+rem                  CResourceCmd::ListDependencies: the MSG_RESCMD_LISTDEP line "Listing
+rem                  resource dependencies for 'NAME':", a blank line, the status header, then
+rem                  one status row per resource of CLUSTER_RESOURCE_ENUM_DEPENDS); its STATE is
+rem                  printed as given, so a word no table knows stands for a translated one.
 rem   STUB_LOG       every call and every checkpoint decision is appended here
 rem With /cluster:NAME it talks to that cluster (over RPC on a real node); without, to the local one.
 rem Output follows the cluster.exe status table of Windows 2000 and Server 2003: a "Listing status"
@@ -54,6 +62,8 @@ if /i not "%ARG%"=="/cluster:%STUB_CLUSTER%" goto no_cluster
 shift
 :local
 if /i not "%~1"=="resource" if /i not "%~1"=="res" goto usage
+if /i "%~3"=="/listdep" goto listdep
+if /i "%~3"=="/listdependencies" goto listdep
 if /i not "%~2"=="%STUB_RESOURCE%" goto no_resource
 if /i "%~3"=="/status" goto status
 if /i "%~3"=="/stat" goto status
@@ -156,6 +166,29 @@ set "STATE=Failed"
 >>"%STUB_LOG%" echo cluster: resource Failed
 goto :eof
 
+:listdep
+set "OF=%~2"
+set "DEPS=%STUB_STATE%\deps.txt"
+set "KNOWN="
+if /i "%OF%"=="%STUB_RESOURCE%" set "KNOWN=1"
+if exist "%DEPS%" for /f "usebackq tokens=1,2 delims=|" %%a in ("%DEPS%") do (
+    if /i "%%b"=="%OF%" set "KNOWN=1"
+)
+if not defined KNOWN goto no_resource
+rem Names may hold parentheses: the lines naming them stay outside blocks and after no if.
+if /i "%STUB_LANG%"=="fr" goto listdep_fr
+echo Listing resource dependencies for '%OF%':
+goto listdep_table
+:listdep_fr
+echo Liste des dependances de la ressource '%OF%' :
+:listdep_table
+echo.
+call :header
+if exist "%DEPS%" for /f "usebackq tokens=1-4 delims=|" %%a in ("%DEPS%") do (
+    if /i "%%a"=="%OF%" call :row "%%b" "%%d" "%%c"
+)
+exit /b 0
+
 :no_cluster
 echo System error 1722 has occurred.
 echo The RPC server is unavailable.
@@ -171,26 +204,39 @@ echo The option is not valid for this stand-in.
 exit /b 87
 
 :table
-set "WORD=%STATE%"
-if /i not "%STUB_LANG%"=="fr" goto table_en
-if "%STATE%"=="Online" set "WORD=En ligne"
-if "%STATE%"=="Offline" set "WORD=Hors ligne"
-if "%STATE%"=="Failed" set "WORD=En echec"
-if "%STATE%"=="Online Pending" set "WORD=En ligne en attente"
-echo Etat de la ressource '%STUB_RESOURCE%' :
-echo.
-echo Ressource            Groupe               Noeud           Etat
-echo -------------------- -------------------- --------------- ------
-goto table_row
-:table_en
+if /i "%STUB_LANG%"=="fr" goto table_fr
 echo Listing status for resource '%STUB_RESOURCE%':
+goto table_rows
+:table_fr
+echo Etat de la ressource '%STUB_RESOURCE%' :
+:table_rows
 echo.
-echo Resource             Group                Node            Status
+call :header
+call :row "%STUB_RESOURCE%" "%STUB_OWNER%" "%STATE%"
+goto :eof
+
+:header
+rem MSG_RESOURCE_STATUS_HEADER of cluster.exe's message table.
+if /i "%STUB_LANG%"=="fr" (
+    echo Ressource            Groupe               Noeud           Etat
+) else (
+    echo Resource             Group                Node            Status
+)
 echo -------------------- -------------------- --------------- ------
-:table_row
-call :pad C1 20 "%STUB_RESOURCE%"
+goto :eof
+
+:row
+rem MSG_RESOURCE_STATUS: %1!-20s! %2!-20s! %3!-15s! %4, name, group, node and state word.
+set "WORD=%~3"
+if /i not "%STUB_LANG%"=="fr" goto row_print
+if "%~3"=="Online" set "WORD=En ligne"
+if "%~3"=="Offline" set "WORD=Hors ligne"
+if "%~3"=="Failed" set "WORD=En echec"
+if "%~3"=="Online Pending" set "WORD=En ligne en attente"
+:row_print
+call :pad C1 20 "%~1"
 call :pad C2 20 "%STUB_GROUP%"
-call :pad C3 15 "%STUB_OWNER%"
+call :pad C3 15 "%~2"
 echo %C1% %C2% %C3% %WORD%
 goto :eof
 

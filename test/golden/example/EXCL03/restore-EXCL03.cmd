@@ -248,6 +248,8 @@ if not defined CR_RESUME if not "%CR_SVC_STATE%"=="Stopped" (
     call :log The service is %CR_SVC_STATE%: it must be stopped, or starting or running to resume.
     goto finish
 )
+call :dependencies
+if defined CR_DEP_FAIL goto finish
 call :log Check: the key "%CR_KEY%" exists; its values follow.
 reg query "%CR_KEY%"
 reg query "%CR_KEY%" >>"%CR_LOG%" 2>&1
@@ -594,6 +596,141 @@ for %%W in ("%CR_Q%") do (
     if not "%%~W"=="" set "CR_RES_OWNER=%%~W"
 )
 set "CR_RES_STATE=%CR_ROW_STATE%"
+set "CR_RES_REST=%CR_U%"
+goto :eof
+
+:dependencies
+rem Sets CR_DEP_FAIL, and says why, unless every resource the resource depends on, and every
+rem one those depend on in turn, is Online on this node. The cluster brings them online before
+rem the resource; the service, started here outside the cluster, finds its database and logs
+rem only on the group's disk. cluster resource NAME /listdep prints the direct dependencies as
+rem rows of the status table of /status. A list or a row that cannot be read stops the script.
+rem Names read from cluster.exe are echoed inside double quotes on lines of their own, never
+rem given to call, whose second parse would change a percent sign or a caret in them.
+set "CR_DEP_FAIL="
+set /a "CR_DEP_COUNT=0"
+set "CR_DEP_SEEN=%CR_RUNDIR%\deps-seen.txt"
+set "CR_DEP_LEVEL=%CR_RUNDIR%\deps-level.txt"
+set "CR_DEP_NEXT=%CR_RUNDIR%\deps-next.txt"
+rem Every dependency is in the resource's group: the row's group, read from the resource's own
+rem row, is what separates a dependency's name from the node column.
+set "CR_T=%CR_RES_REST%"
+call :trim_t
+set "CR_T=%CR_T%@EOL@"
+call set "CR_T=%%CR_T: %CR_RES_OWNER%@EOL@=%%"
+call :trim_t
+:dep_group_lead
+if not defined CR_T goto dep_group_done
+if "%CR_T:~0,1%"==" " (
+    set "CR_T=%CR_T:~1%"
+    goto dep_group_lead
+)
+:dep_group_done
+set "CR_RES_GROUP=%CR_T%"
+>"%CR_DEP_SEEN%" echo "%CR_RESOURCE%"
+>"%CR_DEP_LEVEL%" echo "%CR_RESOURCE%"
+:dep_level
+set /a "CR_DEP_NEW=0"
+type nul >"%CR_DEP_NEXT%"
+for /f "usebackq delims=" %%N in ("%CR_DEP_LEVEL%") do (
+    set "CR_DEP_OF=%%~N"
+    if not defined CR_DEP_FAIL call :dep_list
+)
+if defined CR_DEP_FAIL goto :eof
+type "%CR_DEP_NEXT%" >"%CR_DEP_LEVEL%"
+if %CR_DEP_NEW% GTR 0 goto dep_level
+if %CR_DEP_COUNT% EQU 0 (
+    call :log Check: resource "%CR_RESOURCE%" depends on no other resource.
+) else (
+    call :log Check: the %CR_DEP_COUNT% resources that resource "%CR_RESOURCE%" depends on, directly or not, are Online on this node.
+)
+goto :eof
+
+:trim_t
+if not defined CR_T goto :eof
+if "%CR_T:~-1%"==" " (
+    set "CR_T=%CR_T:~0,-1%"
+    goto trim_t
+)
+goto :eof
+
+:dep_list
+cluster resource "%CR_DEP_OF%" /listdep >"%CR_TMP%" 2>&1
+set "CR_RC=%ERRORLEVEL%"
+type "%CR_TMP%" >>"%CR_LOG%"
+set "CR_DEP_TABLE="
+if not "%CR_RC%"=="0" goto dep_list_failed
+for /f "usebackq delims=" %%L in ("%CR_TMP%") do (
+    set "CR_LINE=%%L"
+    if not defined CR_DEP_FAIL call :dep_row
+)
+if defined CR_DEP_TABLE goto :eof
+:dep_list_failed
+set "CR_DEP_FAIL=1"
+echo Could not read the resources that "%CR_DEP_OF%" depends on: cluster resource /listdep exit code %CR_RC%, its output is in the log. Nothing was changed.
+>>"%CR_LOG%" echo %DATE% %TIME% Could not read the resources that "%CR_DEP_OF%" depends on: cluster resource /listdep exit code %CR_RC%, its output is in the log. Nothing was changed.
+goto :eof
+
+:dep_row
+rem One line of /listdep's output: the dashes under the header start the rows, and every row
+rem after them must end with a state word this script reads and a node.
+set "CR_LINE=%CR_LINE:"=%"
+if "%CR_LINE:~0,20%"=="--------------------" (
+    set "CR_DEP_TABLE=1"
+    goto :eof
+)
+if not defined CR_DEP_TABLE goto :eof
+:dep_trim
+if not defined CR_LINE goto :eof
+if "%CR_LINE:~-1%"==" " (
+    set "CR_LINE=%CR_LINE:~0,-1%"
+    goto dep_trim
+)
+set "CR_ROW_STATE="
+for %%S in ("Online Pending" "Offline Pending" "Online" "Offline" "Failed" "Pending" "Initializing" "Inherited" "Unavailable" "Unknown") do (
+    if not defined CR_ROW_STATE call :status_suffix "%%~S"
+)
+if not defined CR_ROW_STATE goto dep_unreadable
+set "CR_DEP_NODE="
+set "CR_Q=%CR_ROW_REST: =" "%"
+for %%W in ("%CR_Q%") do (
+    if not "%%~W"=="" set "CR_DEP_NODE=%%~W"
+)
+if not defined CR_DEP_NODE goto dep_unreadable
+rem The name is what is left once the node, the group and the blanks padding them are cut off.
+set "CR_T=%CR_ROW_REST%"
+call :trim_t
+set "CR_T=%CR_T%@EOL@"
+call set "CR_T=%%CR_T: %CR_DEP_NODE%@EOL@=%%"
+call :trim_t
+set "CR_U=%CR_T%@EOL@"
+call set "CR_U=%%CR_U: %CR_RES_GROUP%@EOL@=%%"
+if "%CR_U%"=="%CR_T%@EOL@" goto dep_unreadable
+set "CR_T=%CR_U%"
+call :trim_t
+set "CR_DEP_NAME=%CR_T%"
+if not defined CR_DEP_NAME goto dep_unreadable
+set "CR_DEP_DUP="
+for /f "usebackq delims=" %%V in ("%CR_DEP_SEEN%") do (
+    if /i "%%~V"=="%CR_DEP_NAME%" set "CR_DEP_DUP=1"
+)
+if defined CR_DEP_DUP goto :eof
+if /i not "%CR_ROW_STATE%"=="Online" goto dep_not_online
+if /i not "%CR_DEP_NODE%"=="%COMPUTERNAME%" goto dep_not_online
+>>"%CR_DEP_SEEN%" echo "%CR_DEP_NAME%"
+>>"%CR_DEP_NEXT%" echo "%CR_DEP_NAME%"
+set /a "CR_DEP_COUNT+=1"
+set /a "CR_DEP_NEW+=1"
+goto :eof
+:dep_not_online
+set "CR_DEP_FAIL=1"
+echo The resource "%CR_DEP_OF%" depends on "%CR_DEP_NAME%", which is %CR_ROW_STATE% on node "%CR_DEP_NODE%", not Online on this node: the service cannot run without it, its database and logs are on the group's disk. Bring it online first, then run the script again: cluster resource "%CR_DEP_NAME%" /online. Nothing was changed.
+>>"%CR_LOG%" echo %DATE% %TIME% The resource "%CR_DEP_OF%" depends on "%CR_DEP_NAME%", which is %CR_ROW_STATE% on node "%CR_DEP_NODE%", not Online on this node: the service cannot run without it, its database and logs are on the group's disk. Bring it online first, then run the script again: cluster resource "%CR_DEP_NAME%" /online. Nothing was changed.
+goto :eof
+:dep_unreadable
+set "CR_DEP_FAIL=1"
+echo Could not read the state of a resource that "%CR_DEP_OF%" depends on from the row "%CR_LINE%" of cluster.exe, which is in the log: its state word is not one of the English words this script reads, as on a localized Windows, or the row does not end with the group and a node. Nothing was changed.
+>>"%CR_LOG%" echo %DATE% %TIME% Could not read the state of a resource that "%CR_DEP_OF%" depends on from the row "%CR_LINE%" of cluster.exe, which is in the log: its state word is not one of the English words this script reads, as on a localized Windows, or the row does not end with the group and a node. Nothing was changed.
 goto :eof
 
 :status_suffix
