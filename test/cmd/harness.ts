@@ -549,19 +549,26 @@ export class WineNode {
           '@echo off',
           // The real tools by full path: a node's stubs may translate or deny.
           `"%SystemRoot%\\system32\\reg.exe" query "HKLM\\${c.restoreKey}" >nul 2>&1`,
-          'if errorlevel 1 (echo KEY=absent) else (echo KEY=present)',
+          'echo KEYRC=%ERRORLEVEL%',
           `for /f "tokens=3,4" %%a in ('%SystemRoot%\\system32\\sc.exe query "${c.serviceName}" ^| find "STATE"') do (echo SERVICE=%%b)`,
         ].join('\n'),
       );
     const field = (r: WineRun, name: string) =>
       new RegExp(`^${name}=(\\S+)$`, 'm').exec(r.stdout)?.[1];
+    // Under load Wine's cmd has ended this batch with no output at all, and has failed to start
+    // reg.exe or sc.exe ("Can't recognize ..."), which read as a missing key or service. The
+    // query only reads, so it is asked again until reg answered 0 (present) or 1 (absent) and sc
+    // named a state, three times at most; what is still unanswered then is the test's.
     let r = query();
-    // Under load Wine has ended this cmd once with no output at all, stdout and stderr empty.
-    // The query only reads, so it is asked once more; a second failure is the test's.
-    if (r.stdout === '' && r.stderr === '') r = query();
-    const key = field(r, 'KEY');
-    if (key === undefined)
-      throw new Error(`inspect failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+    for (let tries = 1; tries < 3; tries++) {
+      const rc = field(r, 'KEYRC');
+      if ((rc === '0' || rc === '1') && field(r, 'SERVICE') !== undefined) break;
+      r = query();
+    }
+    const rc = field(r, 'KEYRC');
+    if (rc !== '0' && rc !== '1')
+      throw new Error(`inspect could not read the key (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+    const key = rc === '0' ? 'present' : 'absent';
     return {
       keyPresent: key === 'present',
       service: field(r, 'SERVICE') ?? 'MISSING',
