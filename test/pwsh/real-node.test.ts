@@ -256,6 +256,67 @@ describePwsh('generated .ps1 on the real-node scenarios (issue 14)', () => {
     expectUntouched(r);
   });
 
+  it.each(['disk-offline', 'disk-failed'] as const)(
+    '%s: the disk the resource depends on is not Online: refused before any change, naming the command that brings it online (exit 10)',
+    async (scenario) => {
+      // Before: the script exported the key and started the service, which stopped at once
+      // (no disk for its files): exit 40, "No event 1002 of the service since the script started".
+      const r = await run(scenario);
+      expect(r.exitCode).toBe(scriptExitCode('preflight-failed'));
+      const state = scenario === 'disk-offline' ? 'Offline' : 'Failed';
+      expect(r.result!.message).toContain(`depends on Disk S:, which is ${state}`);
+      expect(r.result!.message).toContain("Start-ClusterResource -Name 'Disk S:'");
+      const dependencies = r.result!.checks.find((c) => c.name === 'dependencies')!;
+      expect(dependencies.ok).toBe(false);
+      expectUntouched(r);
+    },
+  );
+
+  it.each(['restored', 'compat-session', 'no-cmdlets'] as const)(
+    '%s: every resource the resource depends on, directly or through the network name, is checked Online (exit 0)',
+    async (scenario) => {
+      const r = await run(scenario);
+      expect(r.exitCode).toBe(scriptExitCode('success'));
+      expect(r.result!.checks.find((c) => c.name === 'dependencies')).toEqual({
+        name: 'dependencies',
+        ok: true,
+        detail: 'Online on this node: Disk S:, Exchange Network Name, Exchange IP Address.',
+      });
+    },
+  );
+
+  it('engine-fails-pending: the engine logs 1002 (-528) while the service stays StartPending: the wait ends early (exit 40)', async () => {
+    // Before: the wait ran out its whole recoverySec and ended with exit 50, the -528 unread.
+    const r = await run('engine-fails-pending');
+    expect(r.exitCode).toBe(scriptExitCode('service-failed'));
+    expect(r.result!.message).toContain('reported a failure during the recovery');
+    expect(r.result!.message).toContain('-528 (JET_errMissingLogFile) although the key is there');
+    expect(r.result!.steps.find((s) => s.id === 'confirm-recovery')!.status).toBe('failed');
+    const entries = runEntries(r.timeline, 1);
+    const failed = entries.find((e) => e.kind === 'event' && e.id === 1002)!;
+    expect(failed).toBeDefined();
+    const end = r.timeline.find((e) => e.kind === 'run' && e.text.startsWith('Run 1 ends'))!;
+    // Stopped at the next poll after the event, not at the recovery deadline.
+    expect(end.t - failed.t).toBeLessThanOrEqual(15);
+    expect(end.t).toBeLessThan(EXAMPLE.cluster.timeouts.recoverySec);
+    expect(askedOnline(entries)).toBe(false);
+    expect([r.finalState.restoreKey.present, r.finalState.service.state]).toEqual([
+      true,
+      'StartPending',
+    ]);
+  });
+
+  it('application-log-unreadable: a failed read of the Application log never ends the wait: one warning, then online (exit 0)', async () => {
+    const r = await run('application-log-unreadable');
+    expect(r.exitCode).toBe(scriptExitCode('success'));
+    const warnings =
+      (r.stdout + r.stderr).match(/The Application log could not be read for MSExchangeDS/g) ?? [];
+    expect(warnings).toHaveLength(1);
+    const reads = calls(runEntries(r.timeline, 1)).filter((c) => /LogName=Application/.test(c));
+    expect(reads.length).toBeGreaterThan(2);
+    expectSafeOrder(r);
+  });
+
   it('-NonInteractive without -Confirm:$false: usage error up front, nothing changed (exit 2)', async () => {
     const r = await run('restored', []);
     expect(r.exitCode).toBe(scriptExitCode('usage'));
