@@ -39,7 +39,7 @@ export const SCRIPT_EXIT_CODES = [
     code: 10,
     name: 'preflight-failed',
     meaning:
-      'A read-only check failed (not elevated, wrong cluster, resource or service missing, resource not Offline or its state unreadable, service Disabled, restore key unreadable, resource online while the key is present), or the resource or key changed just before the service start.',
+      'A read-only check failed (not elevated, wrong cluster, resource or service missing, resource not Offline or its state unreadable, a resource it depends on (its disk) not Online on this node, service Disabled, restore key unreadable, resource online while the key is present), or the resource or key changed just before the service start.',
     changed: 'no',
   },
   {
@@ -72,7 +72,7 @@ export const SCRIPT_EXIT_CODES = [
     code: 40,
     name: 'service-failed',
     meaning:
-      'The service could not be started, did not reach StartPending or Running within its timeout, or stopped during its start or the recovery; the resource was not brought online.',
+      'The service could not be started, did not reach StartPending or Running within its timeout, or stopped during its start or the recovery, or the engine logged its failure (event 1002) during the recovery; the resource was not brought online.',
     changed: 'yes',
   },
   {

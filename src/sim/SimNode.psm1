@@ -28,7 +28,8 @@ $script:Scenarios = @(
     'key-lost-offline', 'compat-session', 'remote-session', 'wrong-cluster', 'key-unreadable',
     'other-events', 'event-messages-missing', 'service-disabled', 'log-write-fails',
     'localized-cluster-exe', 'wow64-host', 'backup-fails', 'online-with-key', 'service-stops',
-    'service-dies-after-online', 'service-removed'
+    'service-dies-after-online', 'service-removed', 'disk-offline', 'disk-failed',
+    'engine-fails-pending', 'application-log-unreadable'
 )
 # A run that loops without end is a bug in the script under test; stop it.
 $script:MaxCalls = 50000
@@ -550,10 +551,18 @@ function Start-SimService {
     $who = if ($By -eq 'scm') { 'the service control manager' } else { 'the cluster (generic service resource)' }
     Add-SimTimeline -Kind 'change' -Text ('Service {0} StartPending, started by {1}.' -f $svc.Name, $who)
     $keyPresent = $null -ne (Get-SimKey -Path $script:Sim.RestoreKey)
-    if ($keyPresent) {
+    $disks = @(Get-SimDependencyTree -Name $script:Sim.Resource.Name | ForEach-Object { $script:Sim.Dependencies[$_] } | Where-Object { $_.Type -eq 'Physical Disk' -and $_.State -ne 'Online' })
+    if ($disks.Count -gt 0) {
+        # Started outside the cluster, the service finds the disk of its files not there.
+        Add-SimPending -After $engine.FailSec -Kind 'service-fail' -Generation $g -Reason 'no-disk'
+    }
+    elseif ($keyPresent) {
         # Hard recovery (Q200941): the key names the restored logs to replay.
         Write-SimEvent -Log 'Application' -Source 'ESE97' -Id 300 -Level 'Information' -Message ('{0}: the database engine is starting recovery from the restore key.' -f $svc.Name)
-        if ($engine.LogsMissing) {
+        if ($engine.LogsMissing -and $engine.HangsOnFailure) {
+            Add-SimPending -After $engine.FailSec -Kind 'engine-fail-hang' -Generation $g
+        }
+        elseif ($engine.LogsMissing) {
             Add-SimPending -After $engine.FailSec -Kind 'service-fail' -Generation $g -Reason 'missing-log'
         }
         elseif ($engine.StopsDuringStart) {
@@ -608,6 +617,10 @@ function Invoke-SimTransition {
                 # The service process ended on its own: the service control manager logs 7023.
                 Write-SimEvent -Log 'System' -Source 'Service Control Manager' -Id 7023 -Level 'Error' -Message ('The {0} service terminated with the following error: The service has returned a service-specific error code.' -f $svc.DisplayName) -Data @($svc.DisplayName)
             }
+            elseif ($Item.Reason -eq 'no-disk') {
+                # Win32 error 3, ERROR_PATH_NOT_FOUND: the disk of its files is not mounted here.
+                Write-SimEvent -Log 'System' -Source 'Service Control Manager' -Id 7023 -Level 'Error' -Message ('The {0} service terminated with the following error: The system cannot find the path specified.' -f $svc.DisplayName) -Data @($svc.DisplayName, 'The system cannot find the path specified.')
+            }
             else {
                 Write-SimEngineFailure
             }
@@ -617,6 +630,9 @@ function Invoke-SimTransition {
             elseif ($Item.Reason -eq 'stopped') {
                 'the service stopped during its start, before the engine had consumed the key.'
             }
+            elseif ($Item.Reason -eq 'no-disk') {
+                'the disk that holds its database and logs is not online on this node; the key stays.'
+            }
             else {
                 'a log file named by the restore key is missing (-528); the key stays.'
             }
@@ -624,6 +640,14 @@ function Invoke-SimTransition {
             if ($res.State -eq 'OnlinePending' -or $res.State -eq 'Online') {
                 Set-SimResourceFailed -EventId 1042
             }
+        }
+        'engine-fail-hang' {
+            # The engine fails with -528 and logs 1002, but the service never reports again: the
+            # service control manager leaves it StartPending (it does not end a service whose
+            # dwWaitHint ran out; SERVICE_STATUS). The key stays.
+            if ($Item.Generation -ne $svc.Generation) { return }
+            Write-SimEngineFailure
+            Add-SimTimeline -Kind 'change' -Text ('Engine failed with -528 (a log file the key names is missing); service {0} hangs in StartPending.' -f $svc.Name)
         }
         'engine-replayed' {
             if ($Item.Generation -ne $svc.Generation) { return }
@@ -723,6 +747,10 @@ function Request-SimResourceOnline {
     $res.Generation++
     $res.State = 'OnlinePending'
     Add-SimTimeline -Kind 'change' -Text ('Resource {0} OnlinePending.' -f $res.Name)
+    # Its dependencies come online first (MSCS "Resource dependencies").
+    foreach ($name in (Get-SimDependencyTree -Name $res.Name)) {
+        Set-SimDependencyOnline -Name $name
+    }
     # Q174070 (b): before the resource comes online its checkpoints are written back.
     foreach ($root in @($res.Checkpoints.Keys)) {
         if ($svc.State -eq 'Running') {
@@ -797,55 +825,126 @@ function New-SimNamed {
     $o
 }
 
-function Get-SimResourceObject {
+function Get-SimClusterResource {
+    # The Exchange resource or one of the group's other resources, as a view with Name, Type,
+    # State, Group, OwnerNode and DependsOn; $null when the cluster has no resource of that name.
+    param([AllowEmptyString()] [string]$Name)
     $res = $script:Sim.Resource
+    if ($Name -eq $res.Name) {
+        return @{ Name = $res.Name; Type = 'Generic Service'; State = $res.State; Group = $res.Group; OwnerNode = $res.OwnerNode; DependsOn = $res.DependsOn }
+    }
+    if ($script:Sim.Dependencies.Contains($Name)) {
+        $d = $script:Sim.Dependencies[$Name]
+        return @{ Name = $d.Name; Type = $d.Type; State = $d.State; Group = $res.Group; OwnerNode = $res.OwnerNode; DependsOn = $d.DependsOn }
+    }
+    $null
+}
+
+function Get-SimResourceName {
+    # Every resource of the cluster: the Exchange resource first, then the group's others.
+    @($script:Sim.Resource.Name) + @($script:Sim.Dependencies.Keys)
+}
+
+function Get-SimDependencyTree {
+    # The names of every resource a resource depends on, directly or through others, each once.
+    param([Parameter(Mandatory)] [string]$Name)
+    $seen = New-Object -TypeName System.Collections.Generic.List[string]
+    $todo = New-Object -TypeName System.Collections.Generic.Queue[string]
+    $todo.Enqueue($Name)
+    while ($todo.Count -gt 0) {
+        $r = Get-SimClusterResource -Name $todo.Dequeue()
+        foreach ($d in @($r.DependsOn)) {
+            if (-not $seen.Contains($d)) {
+                $seen.Add($d)
+                $todo.Enqueue($d)
+            }
+        }
+    }
+    $seen.ToArray()
+}
+
+function Set-SimDependencyOnline {
+    param([Parameter(Mandatory)] [string]$Name)
+    $d = $script:Sim.Dependencies[$Name]
+    if ($null -eq $d -or $d.State -eq 'Online') {
+        return
+    }
+    $d.State = 'Online'
+    Add-SimTimeline -Kind 'change' -Text ('Resource {0} ({1}) Online.' -f $d.Name, $d.Type)
+}
+
+function Get-SimDependencyExpression {
+    # What GetClusterResourceDependencyExpression returns: [name] joined with "and" (the grammar
+    # of SetClusterResourceDependencyExpression; the model has no OR dependencies).
+    param([Parameter(Mandatory)] [string]$Name)
+    (@((Get-SimClusterResource -Name $Name).DependsOn) | ForEach-Object { '[' + $_ + ']' }) -join ' and '
+}
+
+function Get-SimResourceObject {
+    param([string]$Name = $script:Sim.Resource.Name)
+    $r = Get-SimClusterResource -Name $Name
     if ($script:Sim.Deserialized) {
         # PowerShell 7's Windows PowerShell compatibility session returns deserialized objects
         # (about_Windows_PowerShell_Compatibility); at depth 1 nested objects become strings.
         return [pscustomobject]@{
             PSTypeName   = 'Deserialized.Microsoft.FailoverClusters.PowerShell.ClusterResource'
-            Name         = $res.Name
-            State        = $res.State
-            OwnerGroup   = $res.Group
-            OwnerNode    = $res.OwnerNode
-            ResourceType = 'Generic Service'
+            Name         = $r.Name
+            State        = $r.State
+            OwnerGroup   = $r.Group
+            OwnerNode    = $r.OwnerNode
+            ResourceType = $r.Type
             Cluster      = $script:Sim.Cluster.Name
         }
     }
     New-SimNamed -Property @{
-        Name         = $res.Name
-        State        = $res.State
-        OwnerGroup   = (New-SimNamed -Property @{ Name = $res.Group; OwnerNode = (New-SimNamed -Property @{ Name = $res.OwnerNode }) })
-        OwnerNode    = (New-SimNamed -Property @{ Name = $res.OwnerNode; State = 'Up' })
-        ResourceType = (New-SimNamed -Property @{ Name = 'Generic Service' })
+        Name         = $r.Name
+        State        = $r.State
+        OwnerGroup   = (New-SimNamed -Property @{ Name = $r.Group; OwnerNode = (New-SimNamed -Property @{ Name = $r.OwnerNode }) })
+        OwnerNode    = (New-SimNamed -Property @{ Name = $r.OwnerNode; State = 'Up' })
+        ResourceType = (New-SimNamed -Property @{ Name = $r.Type })
         Cluster      = (New-SimNamed -Property @{ Name = $script:Sim.Cluster.Name })
     }
 }
 
-function Get-SimStatusTable {
-    # cluster.exe's status table for the resource.
-    $res = $script:Sim.Resource
-    $state = switch ($res.State) {
+function Get-SimStatusRow {
+    # One row of cluster.exe's status table.
+    param([Parameter(Mandatory)] [string]$Name)
+    $r = Get-SimClusterResource -Name $Name
+    $state = switch ($r.State) {
         'OnlinePending' { 'Online Pending' }
         'OfflinePending' { 'Offline Pending' }
-        default { $res.State }
+        default { $r.State }
     }
     if ($script:Sim.Localized) {
         # The status words are message-table strings (MSG_STATUS_*), localized: French here.
-        $state = switch ($res.State) {
+        $state = switch ($r.State) {
             'Online' { 'En ligne' }
             'Offline' { 'Hors connexion' }
             'Failed' { 'Échec' }
             default { 'En attente' }
         }
     }
+    '{0} {1} {2} {3}' -f $r.Name.PadRight(20), $r.Group.PadRight(20), $r.OwnerNode.PadRight(15), $state
+}
+
+function Get-SimStatusTable {
+    # cluster.exe's status table: for one resource (/status), or for its dependencies (/listdep).
+    param(
+        [string]$Name = $script:Sim.Resource.Name,
+        [switch]$Dependencies
+    )
+    $rows = @($Name)
+    $title = 'Listing status for resource ''{0}'':' -f $Name
+    if ($Dependencies) {
+        $rows = @((Get-SimClusterResource -Name $Name).DependsOn)
+        $title = 'Listing resource dependencies for ''{0}'':' -f $Name
+    }
     @(
-        ('Listing status for resource ''{0}'':' -f $res.Name),
+        $title,
         '',
         'Resource             Group                Node            Status',
-        '-------------------- -------------------- --------------- ------',
-        ('{0} {1} {2} {3}' -f $res.Name.PadRight(20), $res.Group.PadRight(20), $res.OwnerNode.PadRight(15), $state)
-    )
+        '-------------------- -------------------- --------------- ------'
+    ) + @($rows | ForEach-Object { Get-SimStatusRow -Name $_ })
 }
 
 #endregion
@@ -1141,7 +1240,7 @@ $script:Shadows['reg.exe'] = {
 }
 
 $script:Shadows['cluster.exe'] = {
-    # cluster [/cluster:NAME] node | resource "R" [/status | /online | /offline] [/wait[:N]]
+    # cluster [/cluster:NAME] node | resource "R" [/status | /listdep | /online | /offline] [/wait[:N]]
     $a = New-Object -TypeName System.Collections.Generic.List[string]
     foreach ($x in $args) { $a.Add([string]$x) }
     $clusterName = ''
@@ -1175,11 +1274,23 @@ $script:Shadows['cluster.exe'] = {
         foreach ($w in ($a | Select-Object -Skip 3)) {
             if ($w -match '^/wait(?::(\d+))?$') { $wait = if ($Matches[1]) { [int]$Matches[1] } else { -1 } }
         }
-        if ($name -ne $res.Name) {
+        if ($null -eq (Get-SimClusterResource -Name $name)) {
             $code = 5007; $out = @('System error 5007 has occurred (0x0000138f).', 'The cluster resource could not be found.')
         }
         elseif ($switch -in '/stat', '/status') {
-            $out = Get-SimStatusTable
+            $out = Get-SimStatusTable -Name $name
+        }
+        elseif ($switch -in '/listdep', '/listdependencies') {
+            # cluster.exe's documented /listdependencies (/listdep): the direct dependencies, as
+            # the status table. **Uncertain**: the exact title line; the rows are /status's.
+            $out = Get-SimStatusTable -Name $name -Dependencies
+        }
+        elseif ($name -ne $res.Name -and $switch -in '/on', '/online') {
+            Set-SimDependencyOnline -Name $name
+            $out = @(('Bringing resource ''{0}'' online...' -f $name), '') + (Get-SimStatusTable -Name $name)
+        }
+        elseif ($name -ne $res.Name) {
+            $code = 87; $out = @('System error 87 has occurred (0x00000057).', 'The parameter is incorrect.')
         }
         elseif ($switch -in '/on', '/online') {
             Request-SimResourceOnline
@@ -1245,6 +1356,15 @@ $script:Shadows['Get-WinEvent'] = {
         $PSCmdlet.WriteError($e)
         return
     }
+    if ($script:Sim.AppLogBroken -and $shown -match 'LogName=Application') {
+        # Scenario application-log-unreadable: the query of the Application log fails with an
+        # EventLogException (the event log service does not answer). **Uncertain**: the exact
+        # text on a real node; what matters is an error that is not NoMatchingEventsFound.
+        $e = New-SimError -Message 'The RPC server is unavailable.' -ErrorId 'System.Diagnostics.Eventing.Reader.EventLogException,Microsoft.PowerShell.Commands.GetWinEventCommand' -Category 'NotSpecified' -ExceptionType 'System.Exception'
+        if ($PSBoundParameters['ErrorAction'] -eq 'Stop') { $PSCmdlet.ThrowTerminatingError($e) }
+        $PSCmdlet.WriteError($e)
+        return
+    }
     if ($sorted.Count -eq 0) {
         if (Test-SimQuiet -Bound $PSBoundParameters) { return }
         $PSCmdlet.ThrowTerminatingError((New-SimError -Message 'No events were found that match the specified selection criteria.' -ErrorId 'NoMatchingEventsFound'))
@@ -1293,9 +1413,10 @@ $script:ClusterShadows['Get-ClusterNode'] = {
 $script:ClusterShadows['Get-ClusterResource'] = {
     [CmdletBinding()]
     param([Parameter(Position = 0)] [string[]]$Name, [string]$Cluster)
-    $res = $script:Sim.Resource
-    $found = -not $Name -or $Name -contains $res.Name
-    Add-SimCall -Command 'Get-ClusterResource' -Arguments @((Get-SimClusterArg -Cluster $Cluster) + @('-Name', ($Name -join ','))) -Result $(if ($found) { $res.State } else { 'not found' })
+    $names = @(Get-SimResourceName | Where-Object { -not $Name -or $Name -contains $_ })
+    $found = $names.Count -gt 0
+    $answer = if (-not $found) { 'not found' } elseif ($Name) { (@($names | ForEach-Object { (Get-SimClusterResource -Name $_).State }) -join ',') } else { '{0} resources' -f $names.Count }
+    Add-SimCall -Command 'Get-ClusterResource' -Arguments @((Get-SimClusterArg -Cluster $Cluster) + @('-Name', ($Name -join ','))) -Result $answer
     if (-not (Test-SimClusterName -Name $Cluster)) {
         $PSCmdlet.ThrowTerminatingError((New-SimError -Message ('The cluster ''{0}'' could not be reached: the RPC server is unavailable.' -f $Cluster) -ErrorId 'ClusterNotFound' -Category 'ConnectionError' -ExceptionType 'System.InvalidOperationException'))
     }
@@ -1303,7 +1424,28 @@ $script:ClusterShadows['Get-ClusterResource'] = {
         if (Test-SimQuiet -Bound $PSBoundParameters) { return }
         $PSCmdlet.ThrowTerminatingError((New-SimError -Message ('The resource ''{0}'' was not found.' -f ($Name -join ',')) -ErrorId 'ClusterObjectNotFound'))
     }
-    Get-SimResourceObject
+    foreach ($n in $names) {
+        Get-SimResourceObject -Name $n
+    }
+}
+
+$script:ClusterShadows['Get-ClusterResourceDependency'] = {
+    # One object per resource: Resource and DependencyExpression, the string the cluster keeps
+    # (GetClusterResourceDependencyExpression), "[a] and [b]"; a string in the compatibility
+    # session too. **Uncertain**: whether the cmdlet wraps single names in parentheses.
+    [CmdletBinding()]
+    param([Parameter(Position = 0)] [string[]]$Resource, [string]$Cluster, [switch]$Guid)
+    Add-SimCall -Command 'Get-ClusterResourceDependency' -Arguments @((Get-SimClusterArg -Cluster $Cluster) + @('-Resource', ($Resource -join ',')))
+    if (-not (Test-SimClusterName -Name $Cluster)) {
+        $PSCmdlet.ThrowTerminatingError((New-SimError -Message ('The cluster ''{0}'' could not be reached: the RPC server is unavailable.' -f $Cluster) -ErrorId 'ClusterNotFound' -Category 'ConnectionError' -ExceptionType 'System.InvalidOperationException'))
+    }
+    foreach ($n in @($Resource)) {
+        if ($null -eq (Get-SimClusterResource -Name $n)) {
+            $PSCmdlet.ThrowTerminatingError((New-SimError -Message ('The resource ''{0}'' was not found.' -f $n) -ErrorId 'ClusterObjectNotFound'))
+        }
+        $owner = if ($script:Sim.Deserialized) { $n } else { Get-SimResourceObject -Name $n }
+        [pscustomobject]@{ Resource = $owner; DependencyExpression = (Get-SimDependencyExpression -Name $n) }
+    }
 }
 
 $script:ClusterShadows['Get-ClusterGroup'] = {
@@ -1326,6 +1468,11 @@ $script:ClusterShadows['Start-ClusterResource'] = {
     [CmdletBinding()]
     param([Parameter(Position = 0)] [string]$Name, [string]$Cluster, [int]$Wait = -1, [switch]$IgnoreLocked)
     $res = $script:Sim.Resource
+    if ((Test-SimClusterName -Name $Cluster) -and $script:Sim.Dependencies.Contains($Name)) {
+        Add-SimCall -Command 'Start-ClusterResource' -Arguments @((Get-SimClusterArg -Cluster $Cluster) + @('-Name', $Name, '-Wait', $Wait)) -Result 'Online'
+        Set-SimDependencyOnline -Name $Name
+        return (Get-SimResourceObject -Name $Name)
+    }
     if (-not (Test-SimClusterName -Name $Cluster) -or $Name -ne $res.Name) {
         Add-SimCall -Command 'Start-ClusterResource' -Arguments @((Get-SimClusterArg -Cluster $Cluster) + @('-Name', $Name, '-Wait', $Wait)) -Result 'not found'
         $PSCmdlet.ThrowTerminatingError((New-SimError -Message ('The resource ''{0}'' was not found.' -f $Name) -ErrorId 'ClusterObjectNotFound'))
@@ -1445,6 +1592,7 @@ function Initialize-SimNode {
         OnlineSec   = [math]::Max(1, [math]::Min(10, [math]::Floor($t.resourceOnlineSec / 4)))
         PendingUntilRecovered = $false
         StopsDuringStart      = $false
+        HangsOnFailure        = $false
     }
     $serviceKey = 'SYSTEM\CurrentControlSet\Services\' + $Cluster.serviceName
     $script:Sim = @{
@@ -1476,6 +1624,17 @@ function Initialize-SimNode {
             Checkpoints = [ordered]@{}
             # RetryPeriodOnFailure: 0x36EE80 ms (1 hour) by default.
             RetryPeriodSec = 3600
+            # As in an Exchange cluster group: the Exchange resource depends on the group's disk
+            # (its databases and logs) and its network name.
+            DependsOn   = @('Disk S:', 'Exchange Network Name')
+        }
+        # The group's other resources. A dependent resource and all its dependencies are in one
+        # group (MSCS "Resource dependencies"), so their owner is the group's: Resource.OwnerNode.
+        # Network Name requires an IP Address resource (same page, required dependencies).
+        Dependencies = [ordered]@{
+            'Disk S:'               = @{ Name = 'Disk S:'; Type = 'Physical Disk'; State = 'Online'; DependsOn = @() }
+            'Exchange IP Address'   = @{ Name = 'Exchange IP Address'; Type = 'IP Address'; State = 'Online'; DependsOn = @() }
+            'Exchange Network Name' = @{ Name = 'Exchange Network Name'; Type = 'Network Name'; State = 'Online'; DependsOn = @('Exchange IP Address') }
         }
         Files        = [ordered]@{}
         Drives       = [ordered]@{}
@@ -1487,6 +1646,7 @@ function Initialize-SimNode {
         KeyDenied       = $false
         MessagesMissing = $false
         ProviderBroken  = $false
+        AppLogBroken    = $false
         LogLoss         = $false
         ExportFails     = $false
         DiesAfterOnline = $false
@@ -1608,6 +1768,20 @@ function Initialize-SimNode {
         'service-stops' { $engine.StopsDuringStart = $true }
         'service-dies-after-online' { $script:Sim.DiesAfterOnline = $true }
         'service-removed' { $script:Sim.RemovedOnExport = $true }
+        'disk-offline' {
+            # An administrator took the disk offline (chkdsk, a disk swap); the cluster took the
+            # Exchange resource, its dependent, offline first (MSCS "Resource dependencies").
+            $script:Sim.Dependencies['Disk S:'].State = 'Offline'
+        }
+        'disk-failed' { $script:Sim.Dependencies['Disk S:'].State = 'Failed' }
+        'application-log-unreadable' { $script:Sim.AppLogBroken = $true }
+        'engine-fails-pending' {
+            # A log file the key names is missing: the engine logs 1002 (-528) and the service
+            # never reports again, so it stays StartPending (SERVICE_STATUS dwWaitHint).
+            $engine.LogsMissing = $true
+            $engine.PendingUntilRecovered = $true
+            $engine.HangsOnFailure = $true
+        }
     }
     # A 32-bit PowerShell on 64-bit Windows runs under WOW64, which sets PROCESSOR_ARCHITEW6432.
     $env:PROCESSOR_ARCHITEW6432 = if ($Scenario -eq 'wow64-host') { 'AMD64' } else { $null }
@@ -1691,6 +1865,9 @@ function Get-SimState {
         database   = $script:Sim.Engine.Database
         cluster    = [ordered]@{ name = $script:Sim.Cluster.Name; nodes = @($script:Sim.Cluster.Nodes) }
         resource   = [ordered]@{ name = $res.Name; group = $res.Group; ownerNode = $res.OwnerNode; state = $res.State }
+        dependencies = @($script:Sim.Dependencies.Values | ForEach-Object {
+                [ordered]@{ name = $_.Name; type = $_.Type; state = $_.State; dependsOn = @($_.DependsOn) }
+            })
         checkpoint = $checkpoints
         openKeyHandles = $script:Sim.OpenKeys
     }

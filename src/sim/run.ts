@@ -36,6 +36,10 @@ export const SCENARIOS = [
   'service-stops',
   'service-dies-after-online',
   'service-removed',
+  'disk-offline',
+  'disk-failed',
+  'engine-fails-pending',
+  'application-log-unreadable',
 ] as const;
 
 /** One named starting state of the simulated node. */
@@ -142,6 +146,8 @@ export interface SimState {
   database: 'restored' | 'consistent';
   cluster: { name: string; nodes: string[] };
   resource: { name: string; group: string; ownerNode: string; state: string };
+  /** The group's other resources (disk, network name, IP address); owned with the group. */
+  dependencies: { name: string; type: string; state: string; dependsOn: string[] }[];
   /** Each checkpointed key with the keys its saved copy holds. */
   checkpoint: Record<string, { keys: string[]; hasRestoreKey: boolean }>;
   /** Registry keys the script opened with Get-Item and did not close. */

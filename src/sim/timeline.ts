@@ -68,6 +68,13 @@ export const SCENARIO_TEXT: Record<ScenarioName, string> = {
   'service-dies-after-online':
     'the service process ends right after the resource came online; the cluster notices at its next IsAlive poll',
   'service-removed': 'an administrator deletes the service (sc delete) right after the key export',
+  'disk-offline':
+    'the Physical Disk resource the Exchange resource depends on (its database and logs) is Offline',
+  'disk-failed': 'the Physical Disk resource the Exchange resource depends on is Failed',
+  'engine-fails-pending':
+    'a log file the key names is missing: the engine logs 1002 (-528) but the service never reports again and stays StartPending',
+  'application-log-unreadable':
+    'every read of the Application log fails (the event log service does not answer); the restore itself goes well',
 };
 
 /** One line of a step: a command that changed the node, a wait, a change of the model, an event. */

@@ -38,23 +38,27 @@ describePwsh('the simulated happy path stored for the runbooks', () => {
   let recorded: HappyPathData;
   let real: HappyPathData[];
 
-  beforeAll(async () => {
-    [recorded, ...real] = await pool([
-      () => recordHappyPath(PWSH),
-      ...fixtures.map(
-        ({ fixture, cluster }) =>
-          async () =>
-            happyPathData(
-              (
-                await simulateCluster(FIXTURE_INVENTORIES[fixture], {
-                  cluster: cluster.name,
-                  pwsh: PWSH,
-                })
-              ).run,
-            ),
-      ),
-    ]);
-  });
+  beforeAll(
+    async () => {
+      [recorded, ...real] = await pool([
+        () => recordHappyPath(PWSH),
+        ...fixtures.map(
+          ({ fixture, cluster }) =>
+            async () =>
+              happyPathData(
+                (
+                  await simulateCluster(FIXTURE_INVENTORIES[fixture], {
+                    cluster: cluster.name,
+                    pwsh: PWSH,
+                  })
+                ).run,
+              ),
+        ),
+      ]);
+      // Eight simulations of the whole happy path on a shared machine: a generous limit, not a speed test.
+    },
+    20 * 60 * 1000,
+  );
 
   it('templates/runbook/happy-path.json is what the simulator records now (else: npm run refresh:timeline)', () => {
     expect(stored).toEqual(recorded);

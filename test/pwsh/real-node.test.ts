@@ -28,6 +28,12 @@ const SCRIPT = process.env.CLUSRESTORE_PS1_UNDER_TEST
 const UNATTENDED = ['-Confirm:$false'];
 const RESOURCE = EXAMPLE.cluster.resourceName;
 
+/**
+ * For the runs that wait through a long replay (hundreds of polls of virtual time): a generous
+ * limit for a shared, loaded machine, not a speed test.
+ */
+const LONG_WAIT_MS = 10 * 60 * 1000;
+
 function run(scenario: ScenarioName, args: string[] = UNATTENDED): Promise<ScenarioRun> {
   return runScenario({ script: SCRIPT, scenario, cluster: EXAMPLE.cluster, args });
 }
@@ -54,90 +60,102 @@ function expectSafeOrder(r: ScenarioRun, n = 1): void {
 }
 
 describePwsh('generated .ps1 on the real-node scenarios (issue 14)', () => {
-  it('long-start-pending: StartPending far beyond serviceStartSec is recovery, not failure: waits, then online (exit 0)', async () => {
-    const r = await run('long-start-pending');
-    expect(r.exitCode).toBe(scriptExitCode('success'));
-    expect(steps(r)['start-service']).toBe('done');
-    const entries = runEntries(r.timeline, 1);
-    const pending = entries.find((e) => e.state.service === 'StartPending')!;
-    const running = entries.find((e) => e.state.service === 'Running')!;
-    expect(running.t - pending.t).toBeGreaterThan(EXAMPLE.cluster.timeouts.serviceStartSec);
-    expectSafeOrder(r);
-  });
+  it(
+    'long-start-pending: StartPending far beyond serviceStartSec is recovery, not failure: waits, then online (exit 0)',
+    async () => {
+      const r = await run('long-start-pending');
+      expect(r.exitCode).toBe(scriptExitCode('success'));
+      expect(steps(r)['start-service']).toBe('done');
+      const entries = runEntries(r.timeline, 1);
+      const pending = entries.find((e) => e.state.service === 'StartPending')!;
+      const running = entries.find((e) => e.state.service === 'Running')!;
+      expect(running.t - pending.t).toBeGreaterThan(EXAMPLE.cluster.timeouts.serviceStartSec);
+      expectSafeOrder(r);
+    },
+    LONG_WAIT_MS,
+  );
 
-  it('started-by-hand: resumes without a second start, says so in the result, then online (exit 0)', async () => {
-    const r = await run('started-by-hand');
-    expect(r.exitCode).toBe(scriptExitCode('success'));
-    const start = r.result!.steps.find((s) => s.id === 'start-service')!;
-    expect([start.status, start.detail]).toEqual([
-      'skipped',
-      'The service was already StartPending, started by hand or by an earlier run: resuming at the recovery wait.',
-    ]);
-    expect(
-      calls(runEntries(r.timeline, 1)).filter((c) => c.startsWith('ServiceController')),
-    ).toEqual([]);
-    expectSafeOrder(r);
-  });
+  it(
+    'started-by-hand: resumes without a second start, says so in the result, then online (exit 0)',
+    async () => {
+      const r = await run('started-by-hand');
+      expect(r.exitCode).toBe(scriptExitCode('success'));
+      const start = r.result!.steps.find((s) => s.id === 'start-service')!;
+      expect([start.status, start.detail]).toEqual([
+        'skipped',
+        'The service was already StartPending, started by hand or by an earlier run: resuming at the recovery wait.',
+      ]);
+      expect(
+        calls(runEntries(r.timeline, 1)).filter((c) => c.startsWith('ServiceController')),
+      ).toEqual([]);
+      expectSafeOrder(r);
+    },
+    LONG_WAIT_MS,
+  );
 
-  it('two runs in a row: the first times out during a long StartPending replay (exit 50), the second resumes on the same node and succeeds (exit 0)', async () => {
-    // The script gets a 300 s recovery budget; the model's replay takes two thirds of the
-    // recoverySec it is given (600 s here), so 400 s: longer than one run's wait, shorter than two.
-    const budget = 300;
-    const shortWait = {
-      ...EXAMPLE.cluster,
-      timeouts: { ...EXAMPLE.cluster.timeouts, recoverySec: budget },
-    };
-    const script = encodeOutput(
-      'ps1',
-      renderText('ps1', templateContext(shortWait, fixtureClusters('example').sha256)),
-    );
-    const node = {
-      ...EXAMPLE.cluster,
-      timeouts: { ...EXAMPLE.cluster.timeouts, recoverySec: 2 * budget },
-    };
-    const r = await runScenario({
-      script,
-      scenario: 'long-start-pending',
-      cluster: node,
-      args: UNATTENDED,
-      moreRuns: [UNATTENDED],
-    });
-    const [first, second] = r.runs;
+  it(
+    'two runs in a row: the first times out during a long StartPending replay (exit 50), the second resumes on the same node and succeeds (exit 0)',
+    async () => {
+      // The script gets a 300 s recovery budget; the model's replay takes two thirds of the
+      // recoverySec it is given (600 s here), so 400 s: longer than one run's wait, shorter than two.
+      const budget = 300;
+      const shortWait = {
+        ...EXAMPLE.cluster,
+        timeouts: { ...EXAMPLE.cluster.timeouts, recoverySec: budget },
+      };
+      const script = encodeOutput(
+        'ps1',
+        renderText('ps1', templateContext(shortWait, fixtureClusters('example').sha256)),
+      );
+      const node = {
+        ...EXAMPLE.cluster,
+        timeouts: { ...EXAMPLE.cluster.timeouts, recoverySec: 2 * budget },
+      };
+      const r = await runScenario({
+        script,
+        scenario: 'long-start-pending',
+        cluster: node,
+        args: UNATTENDED,
+        moreRuns: [UNATTENDED],
+      });
+      const [first, second] = r.runs;
 
-    // Run 1: started the service, waited its budget while the engine replayed, stopped there.
-    expect(first.exitCode).toBe(scriptExitCode('recovery-not-confirmed'));
-    expect(Object.fromEntries(first.result!.steps.map((s) => [s.id, s.status]))).toEqual({
-      'backup-key': 'done',
-      'start-service': 'done',
-      'confirm-recovery': 'failed',
-      'online-resource': 'skipped',
-    });
-    expect([
-      first.state.restoreKey.present,
-      first.state.service.state,
-      first.state.resource.state,
-    ]).toEqual([true, 'StartPending', 'Offline']);
-    const run1 = runEntries(r.timeline, 1);
-    expect(calls(run1).filter((c) => c.startsWith('ServiceController.Start'))).toHaveLength(1);
-    expect(askedOnline(run1)).toBe(false);
+      // Run 1: started the service, waited its budget while the engine replayed, stopped there.
+      expect(first.exitCode).toBe(scriptExitCode('recovery-not-confirmed'));
+      expect(Object.fromEntries(first.result!.steps.map((s) => [s.id, s.status]))).toEqual({
+        'backup-key': 'done',
+        'start-service': 'done',
+        'confirm-recovery': 'failed',
+        'online-resource': 'skipped',
+      });
+      expect([
+        first.state.restoreKey.present,
+        first.state.service.state,
+        first.state.resource.state,
+      ]).toEqual([true, 'StartPending', 'Offline']);
+      const run1 = runEntries(r.timeline, 1);
+      expect(calls(run1).filter((c) => c.startsWith('ServiceController.Start'))).toHaveLength(1);
+      expect(askedOnline(run1)).toBe(false);
 
-    // Run 2, on the node run 1 left (same clock, same replay): no second start, waits, online.
-    const run2 = runEntries(r.timeline, 2);
-    expect(run2[0].t).toBeGreaterThanOrEqual(run1[run1.length - 1].t);
-    expect(second.exitCode).toBe(scriptExitCode('success'));
-    const start = second.result!.steps.find((s) => s.id === 'start-service')!;
-    expect([start.status, start.detail]).toEqual([
-      'skipped',
-      'The service was already StartPending, started by hand or by an earlier run: resuming at the recovery wait.',
-    ]);
-    expect(calls(run2).filter((c) => c.startsWith('ServiceController'))).toEqual([]);
-    expect(second.result!.steps.find((s) => s.id === 'confirm-recovery')!.status).toBe('done');
-    expect(second.result!.steps.find((s) => s.id === 'online-resource')!.status).toBe('done');
-    expectSafeOrder(r, 2);
-    // One start in all, by run 1; the key was exported by each run before anything else.
-    expect(r.timeline.filter((e) => e.command === 'ServiceController.Start')).toHaveLength(1);
-    expect(second.result!.keyBackup).not.toBe(first.result!.keyBackup);
-  });
+      // Run 2, on the node run 1 left (same clock, same replay): no second start, waits, online.
+      const run2 = runEntries(r.timeline, 2);
+      expect(run2[0].t).toBeGreaterThanOrEqual(run1[run1.length - 1].t);
+      expect(second.exitCode).toBe(scriptExitCode('success'));
+      const start = second.result!.steps.find((s) => s.id === 'start-service')!;
+      expect([start.status, start.detail]).toEqual([
+        'skipped',
+        'The service was already StartPending, started by hand or by an earlier run: resuming at the recovery wait.',
+      ]);
+      expect(calls(run2).filter((c) => c.startsWith('ServiceController'))).toEqual([]);
+      expect(second.result!.steps.find((s) => s.id === 'confirm-recovery')!.status).toBe('done');
+      expect(second.result!.steps.find((s) => s.id === 'online-resource')!.status).toBe('done');
+      expectSafeOrder(r, 2);
+      // One start in all, by run 1; the key was exported by each run before anything else.
+      expect(r.timeline.filter((e) => e.command === 'ServiceController.Start')).toHaveLength(1);
+      expect(second.result!.keyBackup).not.toBe(first.result!.keyBackup);
+    },
+    LONG_WAIT_MS,
+  );
 
   it('started-by-hand under -WhatIf: the start is listed as skipped, with why; nothing changes', async () => {
     const r = await run('started-by-hand', ['-WhatIf']);
@@ -254,6 +272,67 @@ describePwsh('generated .ps1 on the real-node scenarios (issue 14)', () => {
     expect(r.exitCode).toBe(scriptExitCode('preflight-failed'));
     expect(r.result!.message).toContain('64-bit PowerShell');
     expectUntouched(r);
+  });
+
+  it.each(['disk-offline', 'disk-failed'] as const)(
+    '%s: the disk the resource depends on is not Online: refused before any change, naming the command that brings it online (exit 10)',
+    async (scenario) => {
+      // Before: the script exported the key and started the service, which stopped at once
+      // (no disk for its files): exit 40, "No event 1002 of the service since the script started".
+      const r = await run(scenario);
+      expect(r.exitCode).toBe(scriptExitCode('preflight-failed'));
+      const state = scenario === 'disk-offline' ? 'Offline' : 'Failed';
+      expect(r.result!.message).toContain(`depends on Disk S:, which is ${state}`);
+      expect(r.result!.message).toContain("Start-ClusterResource -Name 'Disk S:'");
+      const dependencies = r.result!.checks.find((c) => c.name === 'dependencies')!;
+      expect(dependencies.ok).toBe(false);
+      expectUntouched(r);
+    },
+  );
+
+  it.each(['restored', 'compat-session', 'no-cmdlets'] as const)(
+    '%s: every resource the resource depends on, directly or through the network name, is checked Online (exit 0)',
+    async (scenario) => {
+      const r = await run(scenario);
+      expect(r.exitCode).toBe(scriptExitCode('success'));
+      expect(r.result!.checks.find((c) => c.name === 'dependencies')).toEqual({
+        name: 'dependencies',
+        ok: true,
+        detail: 'Online on this node: Disk S:, Exchange Network Name, Exchange IP Address.',
+      });
+    },
+  );
+
+  it('engine-fails-pending: the engine logs 1002 (-528) while the service stays StartPending: the wait ends early (exit 40)', async () => {
+    // Before: the wait ran out its whole recoverySec and ended with exit 50, the -528 unread.
+    const r = await run('engine-fails-pending');
+    expect(r.exitCode).toBe(scriptExitCode('service-failed'));
+    expect(r.result!.message).toContain('reported a failure during the recovery');
+    expect(r.result!.message).toContain('-528 (JET_errMissingLogFile) although the key is there');
+    expect(r.result!.steps.find((s) => s.id === 'confirm-recovery')!.status).toBe('failed');
+    const entries = runEntries(r.timeline, 1);
+    const failed = entries.find((e) => e.kind === 'event' && e.id === 1002)!;
+    expect(failed).toBeDefined();
+    const end = r.timeline.find((e) => e.kind === 'run' && e.text.startsWith('Run 1 ends'))!;
+    // Stopped at the next poll after the event, not at the recovery deadline.
+    expect(end.t - failed.t).toBeLessThanOrEqual(15);
+    expect(end.t).toBeLessThan(EXAMPLE.cluster.timeouts.recoverySec);
+    expect(askedOnline(entries)).toBe(false);
+    expect([r.finalState.restoreKey.present, r.finalState.service.state]).toEqual([
+      true,
+      'StartPending',
+    ]);
+  });
+
+  it('application-log-unreadable: a failed read of the Application log never ends the wait: one warning, then online (exit 0)', async () => {
+    const r = await run('application-log-unreadable');
+    expect(r.exitCode).toBe(scriptExitCode('success'));
+    const warnings =
+      (r.stdout + r.stderr).match(/The Application log could not be read for MSExchangeDS/g) ?? [];
+    expect(warnings).toHaveLength(1);
+    const reads = calls(runEntries(r.timeline, 1)).filter((c) => /LogName=Application/.test(c));
+    expect(reads.length).toBeGreaterThan(2);
+    expectSafeOrder(r);
   });
 
   it('-NonInteractive without -Confirm:$false: usage error up front, nothing changed (exit 2)', async () => {

@@ -295,6 +295,7 @@ describePwsh('generated .ps1 against the simulated cluster node', () => {
       'resource',
       'owner-node',
       'resource-state',
+      'dependencies',
       'service',
       'restore-key',
       'key-values',

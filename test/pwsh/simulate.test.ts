@@ -69,6 +69,10 @@ const SCENARIO_CASES: [string, ScriptExitName, VerdictKind][] = [
   ['service-stops', 'service-failed', 'failed'],
   ['service-dies-after-online', 'verify-failed', 'failed'],
   ['service-removed', 'unexpected-error', 'failed'],
+  ['disk-offline', 'preflight-failed', 'stopped'],
+  ['disk-failed', 'preflight-failed', 'stopped'],
+  ['engine-fails-pending', 'service-failed', 'failed'],
+  ['application-log-unreadable', 'success', 'safe'],
 ];
 
 /** Every scenario is simulated up front, on a shared machine: a generous limit, not a speed test. */

@@ -15,26 +15,29 @@
     the restore, so the key is gone and the engine fails with -528 (JET_errMissingLogFile):
     Application event 1002, System event 1042, and the resource fails.
 
-    Run on the node that owns the resource's group, this script first checks, changing nothing:
-    administrator rights, a 64-bit PowerShell, that this computer is a node of the local cluster
-    and that cluster has the inventory's name, that it owns the resource's group, that the
-    resource is Offline (a Failed resource is retried by the cluster itself, so it is refused
-    with the command that takes it offline), that the service exists and is not Disabled, and
-    that the restore key exists (its values go to the log). If the key is missing it stops
-    there: the restore has to be repeated with the backup program's "Start services after
-    restore" option. Then it takes the steps, numbered as in the runbook and clusrestore's plan:
-      1. exports the key with reg.exe into the log folder;
-      2. reads the resource and the key again, then starts the service through the service
+    Run on the node that owns the resource's group, this script:
+      1. checks, changing nothing: administrator rights, a 64-bit PowerShell, that this computer
+         is a node of the local cluster and that cluster has the inventory's name, that it owns
+         the resource's group, that the resource is Offline (a Failed resource is retried by the
+         cluster itself, so it is refused with the command that takes it offline), that what
+         the resource depends on (its disk, its network name, and what they depend on) is Online
+         on this node, that the service exists and is not Disabled, and that the restore key
+         exists (its values go to the log);
+      2. stops if the key is missing: the restore has to be repeated with the backup program's
+         "Start services after restore" option;
+      3. exports the key with reg.exe into the log folder;
+      4. reads the resource and the key again, then starts the service through the service
          control manager and waits for StartPending or Running; a service already starting or
          running (started by hand, or by an earlier run) is not started again: the script
          resumes at the next step;
-      3. waits until the engine has replayed the logs and removed the key (its absence read
+      5. waits until the engine has replayed the logs and removed the key (its absence read
          twice, the parent key readable) and the service reports Running; the service may stay
-         StartPending the whole time (KB Q178304);
-      4. reads the resource and the key again, then brings the cluster resource online and
-         waits for Online.
-    Last it checks the outcome. System event 1024 ("registry checkpoint ... could not be
-    restored") for this resource follows step 4; it is expected and harmless.
+         StartPending the whole time (KB Q178304); the engine's failure event (Application
+         event 1002) or a stop of the service ends the wait early;
+      6. reads the resource and the key again, then brings the cluster resource online and
+         waits for Online;
+      7. checks the outcome. System event 1024 ("registry checkpoint ... could not be restored")
+         for this resource follows step 6; it is expected and harmless.
 
     Each change asks for confirmation first (ConfirmImpact High); -Confirm:$false runs without
     asking (and is required under -NonInteractive), -WhatIf runs the checks and lists the steps. Running the script again after success
@@ -478,6 +481,115 @@ function Get-RestoreResource {
     [pscustomobject]$missing
 }
 
+function Get-ResourceDependency {
+    # What a resource depends on directly, as groups: every group is needed, one Online member
+    # of a group is enough (OR dependencies, Windows 2008 and later). Each member has Name, State
+    # ('' when unreadable), OwnerNode and Detail.
+    param(
+        [Parameter(Mandatory)]
+        [string]$Name,
+
+        [Parameter(Mandatory)]
+        [string]$Group
+    )
+    $groups = New-Object -TypeName System.Collections.Generic.List[object]
+    if ($script:UseCmdlets) {
+        # DependencyExpression is a string, live or through the compatibility session: names in
+        # brackets, OR inside parentheses, AND between (SetClusterResourceDependencyExpression).
+        $expression = ''
+        foreach ($dependency in @(Get-ClusterResourceDependency -Resource $Name -ErrorAction Stop)) {
+            $expression = [string]$dependency.DependencyExpression
+        }
+        $current = $null
+        foreach ($token in [regex]::Matches($expression, '\[(?<name>[^\]]*)\]|(?<open>\()|(?<close>\))')) {
+            if ($token.Groups['open'].Success) {
+                $current = New-Object -TypeName System.Collections.Generic.List[string]
+            }
+            elseif ($token.Groups['close'].Success) {
+                if ($null -ne $current -and $current.Count -gt 0) {
+                    $groups.Add($current.ToArray())
+                }
+                $current = $null
+            }
+            elseif ($null -ne $current) {
+                $current.Add($token.Groups['name'].Value)
+            }
+            else {
+                $groups.Add(@($token.Groups['name'].Value))
+            }
+        }
+        foreach ($names in $groups.ToArray()) {
+            , @($names | ForEach-Object -Process {
+                    $member = [pscustomobject]@{ Name = $_; State = ''; OwnerNode = ''; Detail = '' }
+                    try {
+                        $found = Get-ClusterResource -Name $_ -ErrorAction Stop
+                        $member.State = [string]$found.State
+                        $member.OwnerNode = Get-NameOf -Value $found.OwnerNode
+                    }
+                    catch {
+                        $member.Detail = $_.Exception.Message
+                    }
+                    $member
+                })
+        }
+        return
+    }
+    # cluster.exe lists the direct dependencies as /status rows; a dependency is in the group of
+    # its dependent (MSCS "Resource dependencies"), which finds where the name ends.
+    $run = Invoke-NativeCommand -FilePath 'cluster.exe' -ArgumentList @('resource', $Name, '/listdep')
+    if ($run.ExitCode -ne 0) {
+        throw ('cluster.exe resource /listdep ended with exit code {0}: {1}' -f $run.ExitCode, ($run.Output -join ' '))
+    }
+    $pattern = '^(?<name>\S.*?)\s+' + [regex]::Escape($Group) + '\s+(?<node>\S+)\s+(?<state>\S.*?)\s*$'
+    $known = '^(Online Pending|Offline Pending|Online|Offline|Failed|Pending|Initializing|Inherited|Unavailable|Unknown)$'
+    foreach ($line in $run.Output) {
+        if ($line -notmatch $pattern) {
+            continue
+        }
+        $member = [pscustomobject]@{ Name = $Matches['name']; State = ''; OwnerNode = $Matches['node']; Detail = '' }
+        $state = $Matches['state']
+        if ($state -match $known) {
+            $member.State = $state -replace '\s', ''
+        }
+        else {
+            $member.Detail = 'cluster.exe printed a status row in words this script does not know: ' + $line.Trim()
+        }
+        , @($member)
+    }
+}
+
+function Test-RestoreDependency {
+    # The resources the resource depends on, directly or through others, must be Online on this
+    # node: the service is started outside the cluster, which would otherwise bring them online
+    # first. Returns the first that is not (or whose state cannot be read), or $null.
+    param(
+        [Parameter(Mandatory)]
+        [string]$Group,
+
+        [Parameter(Mandatory)]
+        [string]$Computer
+    )
+    $seen = New-Object -TypeName System.Collections.Generic.List[string]
+    $todo = New-Object -TypeName System.Collections.Generic.Queue[string]
+    $todo.Enqueue($ResourceName)
+    while ($todo.Count -gt 0) {
+        foreach ($members in @(Get-ResourceDependency -Name $todo.Dequeue() -Group $Group)) {
+            $online = @($members | Where-Object -FilterScript { $_.State -eq 'Online' -and $_.OwnerNode -eq $Computer })
+            if ($online.Count -eq 0) {
+                return $members[0]
+            }
+            foreach ($member in $online) {
+                if (-not $seen.Contains($member.Name)) {
+                    $seen.Add($member.Name)
+                    $todo.Enqueue($member.Name)
+                }
+            }
+        }
+    }
+    $script:DependencyNames = $seen.ToArray()
+    $null
+}
+
 function Invoke-ResourceOnline {
     # Asks the cluster to bring the resource online, waiting up to the timeout; the caller
     # checks the state afterwards either way.
@@ -781,10 +893,21 @@ function Get-RecentEvent {
     }
     foreach ($problem in @($readErrors)) {
         if ([string]$problem.FullyQualifiedErrorId -notlike 'NoMatching*') {
-            Write-RestoreLog -Message ('The {0} log could not be read for {1}: {2}' -f $LogName, $ProviderName, $problem.Exception.Message) -Level Warning
+            # Read again every poll during the recovery wait: each different error is told once.
+            $warning = 'The {0} log could not be read for {1}: {2}' -f $LogName, $ProviderName, $problem.Exception.Message
+            if ($script:EventReadWarnings.Add($warning)) {
+                Write-RestoreLog -Message $warning -Level Warning
+            }
         }
     }
     $records
+}
+
+function Test-EngineFailureEvent {
+    # Whether the engine has reported that it cannot go on (Application event 1002 of the
+    # service, KB Q188674) since the script started. Only an event read decides: a read that
+    # fails returns no records, so the wait goes on as if nothing was logged.
+    @(Get-RecentEvent -LogName 'Application' -ProviderName $ServiceName -Id @(1002)).Count -gt 0
 }
 
 function Get-EventValue {
@@ -1023,6 +1146,11 @@ function Wait-RestoreRecovery {
             Set-RestoreStep -Id 'confirm-recovery' -Status 'failed' -Detail ('The service stopped during the recovery: {0}.' -f $status)
             Exit-Restore -Outcome 'service-failed' -Message (('The service {0} stopped during the recovery ({1}); the resource was not brought online.' -f $ServiceName, $status) + (Get-EngineFailure))
         }
+        # A failed engine may leave the service StartPending for good: its event ends the wait.
+        if (Test-EngineFailureEvent) {
+            Set-RestoreStep -Id 'confirm-recovery' -Status 'failed' -Detail ('The engine reported a failure (Application event 1002) while the service is {0}.' -f $status)
+            Exit-Restore -Outcome 'service-failed' -Message (('The engine of {0} reported a failure during the recovery while the service is still {1}; the resource was not brought online and the service was left as it is.' -f $ServiceName, $status) + (Get-EngineFailure))
+        }
         if ($keyState.State -eq 'Absent') {
             $absentReads++
         }
@@ -1125,6 +1253,8 @@ $script:KeyBackup = $null
 $script:Checks = New-Object -TypeName System.Collections.Generic.List[object]
 $script:Events = New-Object -TypeName System.Collections.Generic.List[object]
 $script:UseCmdlets = $false
+$script:DependencyNames = @()
+$script:EventReadWarnings = New-Object -TypeName System.Collections.Generic.HashSet[string]
 $Mode = 'run'
 if ($WhatIfPreference) {
     $Mode = 'whatif'
@@ -1188,7 +1318,7 @@ try {
         Add-RestoreCheck -Name 'log-folder' -Ok $true -Detail ('Logging to {0}.' -f $script:LogPath)
     }
 
-    #region Read-only checks
+    #region 1. Read-only checks
     if (-not (Test-Elevation)) {
         Add-RestoreCheck -Name 'elevated' -Ok $false -Detail 'The process does not run with administrator rights (no High integrity level).'
         Exit-Restore -Outcome 'preflight-failed' -Message 'Run this script from an elevated PowerShell (Run as administrator). Nothing was changed.'
@@ -1293,6 +1423,31 @@ try {
     }
     Add-RestoreCheck -Name 'resource-state' -Ok $true -Detail 'The resource is Offline.'
 
+    # The disk of the service's files (and the rest of what the resource depends on) must be
+    # Online here: the service is started outside the cluster, which would bring them online first.
+    try {
+        $missingDependency = Test-RestoreDependency -Group $resource.Group -Computer $computer
+    }
+    catch {
+        Add-RestoreCheck -Name 'dependencies' -Ok $false -Detail $_.Exception.Message
+        Exit-Restore -Outcome 'preflight-failed' -Message ('What the resource {0} depends on could not be read: {1} Nothing was changed.' -f $ResourceName, $_.Exception.Message)
+    }
+    if ($null -ne $missingDependency) {
+        $bringOnline = 'Start-ClusterResource -Name ''{0}''' -f ($missingDependency.Name -replace "'", "''")
+        if (-not $missingDependency.State) {
+            Add-RestoreCheck -Name 'dependencies' -Ok $false -Detail ('The state of {0} could not be read: {1}' -f $missingDependency.Name, $missingDependency.Detail)
+            Exit-Restore -Outcome 'preflight-failed' -Message ('Could not read the state of {0}, which the resource {1} depends on: {2} Check that it is Online on this node ({3}), then run the script again. Nothing was changed.' -f $missingDependency.Name, $ResourceName, $missingDependency.Detail, $bringOnline)
+        }
+        Add-RestoreCheck -Name 'dependencies' -Ok $false -Detail ('{0} is {1} on node {2}.' -f $missingDependency.Name, $missingDependency.State, $missingDependency.OwnerNode)
+        Exit-Restore -Outcome 'preflight-failed' -Message ('The resource {0} depends on {1}, which is {2} on node {3}, not Online on this node: the service cannot run without it (its database and logs are on the group''s disk). Bring it online first, then run the script again: {4}. Nothing was changed.' -f $ResourceName, $missingDependency.Name, $missingDependency.State, $missingDependency.OwnerNode, $bringOnline)
+    }
+    if ($script:DependencyNames.Count -eq 0) {
+        Add-RestoreCheck -Name 'dependencies' -Ok $true -Detail ('{0} depends on no other resource.' -f $ResourceName)
+    }
+    else {
+        Add-RestoreCheck -Name 'dependencies' -Ok $true -Detail ('Online on this node: {0}.' -f ($script:DependencyNames -join ', '))
+    }
+
     # A service that is already starting or running with the key present was started by hand
     # (KB Q188674's own procedure) or by an earlier run: resume at the recovery wait.
     $resume = $serviceStatus -eq 'StartPending' -or $serviceStatus -eq 'Running'
@@ -1348,7 +1503,7 @@ try {
     Write-RestoreLog -Message 'All checks passed.'
     #endregion
 
-    #region The steps, each confirmed
+    #region 3-6. The steps, each confirmed
     $step = $script:Steps['backup-key']
     if ($PSCmdlet.ShouldProcess($step.target, $step.operation)) {
         Write-RestoreLog -Message ('Step {0}: {1}, on {2}.' -f $step.id, $step.operation, $step.target)
