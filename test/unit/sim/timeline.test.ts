@@ -363,9 +363,7 @@ describe('timeline view of a simulated run', () => {
       code: 60,
       outcome: 'resource-failed',
       steps: {
-        'backup-key': 'done',
-        'start-service': 'done',
-        'confirm-recovery': 'done',
+        ...Object.fromEntries(STEP_IDS.map((id) => [id, 'done'])),
         'online-resource': 'failed',
       },
       build: (n: Node) => {
@@ -391,7 +389,12 @@ describe('timeline view of a simulated run', () => {
       text: 'NOTHING TO DO: the restore was already recovered, and nothing was changed. Exit code 0 (success).',
     },
   ])('$name', ({ code, outcome, steps, build, initial, kind, text }) => {
-    const run = scenarioRun(build, code, result(code, outcome, steps), initial);
+    const run = scenarioRun(
+      build,
+      code,
+      result(code, outcome, steps as Record<string, string>),
+      initial,
+    );
     const v = view(run);
     expect(v.verdict).toEqual({ kind, text });
     // Steps the script did not run are listed, with nothing in them.
