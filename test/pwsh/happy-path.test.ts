@@ -30,6 +30,9 @@ function asText(hp: RunbookHappyPath) {
   }));
 }
 
+/** Every fixture cluster is simulated up front, on a shared machine: a generous limit, not a speed test. */
+const SIMULATIONS_TIMEOUT_MS = 30 * 60 * 1000;
+
 describePwsh('the simulated happy path stored for the runbooks', () => {
   const stored = JSON.parse(readFileSync(HAPPY_PATH_FILE, 'utf8')) as HappyPathData;
   const fixtures = Object.keys(FIXTURE_INVENTORIES).flatMap((fixture) =>
@@ -54,7 +57,7 @@ describePwsh('the simulated happy path stored for the runbooks', () => {
             ),
       ),
     ]);
-  });
+  }, SIMULATIONS_TIMEOUT_MS);
 
   it('templates/runbook/happy-path.json is what the simulator records now (else: npm run refresh:timeline)', () => {
     expect(stored).toEqual(recorded);
