@@ -532,12 +532,13 @@ function isOnline(resource: string): boolean {
   return /^(OnlinePending|Online)$/.test(resource);
 }
 
-/** A key export copies the key into the log folder: the node (key, service, resource) is as it was. */
+/** Whether an action left anything behind: a key export that failed (backup-fails) wrote nothing. */
 function changesNode(i: TimelineItem): boolean {
-  return (
-    i.kind === 'action' &&
-    !(i.command?.name === 'reg.exe' && /^export$/i.test(i.command.args[0] ?? ''))
-  );
+  const failedExport =
+    i.command?.name === 'reg.exe' &&
+    /^export$/i.test(i.command.args[0] ?? '') &&
+    i.result !== 'exit 0';
+  return i.kind === 'action' && !failedExport;
 }
 
 /** `cameOnlineAt`: when the resource first went online during the run, by whoever's hand. */

@@ -359,6 +359,16 @@ describe('timeline view of a simulated run', () => {
       text: 'STOPPED: before any change, with exit code 30 (backup-failed).',
     },
     {
+      name: 'an export that succeeded left a file: a stop after it is failed, not stopped',
+      code: 1,
+      outcome: 'unexpected-error',
+      steps: { 'backup-key': 'done', 'start-service': 'failed' },
+      build: (n: Node) => n.call('reg.exe', ['export', KEY, 'C:\\k.reg', '/y'], 'exit 0'),
+      initial: {},
+      kind: 'failed',
+      text: 'FAILED: exit code 1 (unexpected-error) after changing the node; the resource was never brought online. Node after: key present, service Stopped, resource Offline.',
+    },
+    {
       name: 'someone else brings the resource online after the key is consumed: the words say so',
       code: 60,
       outcome: 'resource-failed',
