@@ -1,150 +1,170 @@
-// `npm run bench`: builds synthetic fleets and prints wall time (median), clusters and files per
-// second and peak RSS for each case, with the floor measured in the same run on the same folder.
+// `npm run bench`: measures issue 16's targets on JSON inventories and says which are met. Each
+// case prints its median wall time, the CPU seconds (user + sys) and peak RSS of that run.
 // Targets live here and in BENCHMARKS.md, never in the test suite.
-// Options: BENCH_SIZES=1000,10000  BENCH_RUNS=3  BENCH_PWSH=0 (skip the pwsh validation case).
+// Options: BENCH_SIZES=G,D (default 1000,10000): G clusters are generated (the floor, a first run
+// into an empty folder, an unchanged rerun), D clusters dry-run; one number serves both.
+// BENCH_RUNS=3 (median of), BENCH_DIR (the output folder's parent; /dev/shm when there).
 const { spawnSync } = require('node:child_process');
-const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
-const { cpus, tmpdir, totalmem } = require('node:os');
+const {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} = require('node:fs');
+const { cpus, loadavg, tmpdir, totalmem } = require('node:os');
 const { join } = require('node:path');
-const { inventoryYaml } = require('./synthetic');
+const { inventoryJson } = require('./synthetic');
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
-const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
+const [GEN, DRY = GEN] = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const WITH_PWSH = process.env.BENCH_PWSH !== '0';
+const OUT_BASE = process.env.BENCH_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
 const work = mkdtempSync(join(tmpdir(), 'clusrestore-bench-'));
-const rssFile = join(work, 'rss');
+const outDir = mkdtempSync(join(OUT_BASE, 'clusrestore-bench-out-'));
+const usageFile = join(work, 'usage.json');
 
-/** Runs one node process; returns wall seconds, peak RSS in MB and the exit code. */
-function measure(args, opts = {}) {
+/** One node process: wall seconds, CPU seconds (user + sys) and peak RSS in MB. */
+function measure(args) {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--require', join(__dirname, 'rss-preload.js'), ...args], {
-    cwd: opts.cwd ?? work,
-    env: { ...process.env, BENCH_RSS_FILE: rssFile },
-    stdio: ['ignore', 'ignore', 'pipe'],
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--require', join(__dirname, 'usage-preload.js'), ...args],
+    {
+      cwd: work,
+      env: { ...process.env, BENCH_USAGE_FILE: usageFile },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    },
+  );
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== (opts.expect ?? 0))
-    throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return { wall, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const u = JSON.parse(readFileSync(usageFile, 'utf8'));
+  return { wall, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6, rssMb: u.maxRSS / 1024 };
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** Runs `prepare` then `args` RUNS times; the median run. */
-function bench(label, n, files, args, { prepare = () => {}, runs = RUNS, cwd, expect } = {}) {
+/** Runs `prepare` then `args` `runs` times and prints the median run (peak RSS: the highest). */
+function bench(label, args, { prepare = () => {}, runs = RUNS } = {}) {
   const results = [];
   for (let i = 0; i < runs; i++) {
     prepare();
-    results.push(measure(args, { cwd, expect }));
+    results.push(measure(args));
   }
-  const wall = median(results.map((r) => r.wall));
-  const rss = Math.max(...results.map((r) => r.rssMb));
-  const row = { label, n, wall, rss, cps: n / wall, fps: files / wall };
-  rows.push(row);
+  const mid = [...results].sort((a, b) => a.wall - b.wall)[Math.floor(runs / 2)];
+  const row = { ...mid, rssMb: Math.max(...results.map((r) => r.rssMb)) };
   console.log(
-    `${label.padEnd(48)} ${fmt(wall, 3).padStart(8)} s  ${fmt(row.cps, 0).padStart(8)} clusters/s  ${fmt(row.fps, 0).padStart(8)} files/s  ${fmt(rss, 0).padStart(5)} MB`,
+    `${label.padEnd(44)} ${row.wall.toFixed(3).padStart(8)} s ${row.cpu.toFixed(2).padStart(8)} s ${row.rssMb.toFixed(0).padStart(6)} MB`,
   );
   return row;
 }
 
-const fmt = (x, d) => x.toFixed(d);
-const rows = [];
-
-console.log(
-  `clusrestore benchmark: node ${process.version}, ${cpus().length} x ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
-);
-console.log(
-  `${'case'.padEnd(48)} ${'median'.padStart(10)}  ${'rate'.padStart(19)}  ${'rate'.padStart(16)}  ${'peak RSS'}`,
-);
-
-const ratios = [];
-for (const n of SIZES) {
-  const inv = join(work, `inv-${n}.yaml`);
-  writeFileSync(inv, inventoryYaml(n));
-  const files = n * 3;
-  for (const [fsName, base] of [
-    ['tmpfs', '/dev/shm'],
-    ['disk', work],
-  ]) {
-    const dir = mkdtempSync(join(base, 'clusrestore-bench-out-'));
-    const out = join(dir, 'out');
-    const floorOut = join(dir, 'floor');
-    const empty = () => rmSync(out, { recursive: true, force: true });
-    const emptyFloor = () => rmSync(floorOut, { recursive: true, force: true });
-    const floor = bench(
-      `floor: render+write, ${n}, ${fsName}`,
-      n,
-      files,
-      [join(__dirname, 'floor.js'), String(n), floorOut],
-      { prepare: emptyFloor },
-    );
-    const gen = bench(
-      `generate ${n}, empty out/, ${fsName}`,
-      n,
-      files,
-      [CLI, 'generate', inv, '--out', out],
-      { prepare: empty },
-    );
-    const again = bench(`generate ${n}, unchanged out/, ${fsName}`, n, files, [
-      CLI,
-      'generate',
-      inv,
-      '--out',
-      out,
-    ]);
-    ratios.push({
-      n,
-      fsName,
-      vsFloor: gen.wall / floor.wall,
-      rerun: again.wall / gen.wall,
-      rss: Math.max(gen.rss, again.rss),
-    });
-    if (n === Math.max(...SIZES)) {
-      bench(`generate ${n} --dry-run --json, full out/, ${fsName}`, n, files, [
-        CLI,
-        'generate',
-        inv,
-        '--out',
-        out,
-        '--dry-run',
-        '--json',
-      ]);
-    }
-    rmSync(dir, { recursive: true, force: true });
+/** Every file below `dir` with what a write would change: size, mtime and inode. */
+function snapshot(dir) {
+  const files = new Map();
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const s = statSync(join(e.parentPath, e.name), { bigint: true });
+    files.set(join(e.parentPath, e.name), `${s.size} ${s.mtimeNs} ${s.ino}`);
   }
+  return files;
 }
 
-const biggest = Math.max(...SIZES);
-if (WITH_PWSH) {
-  const inv = join(work, `inv-${biggest}.yaml`);
-  bench(
-    `validate ${biggest} (pwsh parser, one process)`,
-    biggest,
-    biggest * 3,
-    [CLI, 'validate', inv, '--require-pwsh'],
-    { runs: 1 },
-  );
+/** Files added, rewritten or removed between two snapshots. */
+function written(before, after) {
+  let n = 0;
+  for (const [f, id] of after) if (before.get(f) !== id) n++;
+  for (const f of before.keys()) if (!after.has(f)) n++;
+  return n;
 }
 
-const coldOut = join(work, 'cold');
-bench('cold start: --help', 1, 0, [CLI, '--help'], { runs: 11 });
-bench('cold start: generate bundled example', 3, 9, [CLI, 'generate', '--out', coldOut], {
-  runs: 11,
-  prepare: () => rmSync(coldOut, { recursive: true, force: true }),
-});
-
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
 console.log(
-  '\nratios (targets: generate <= 1.2x floor, unchanged rerun <= 0.5x first run, peak RSS <= 300 MB):',
+  `clusrestore benchmark: node ${process.version}, ${cpus().length} x ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB; output in ${OUT_BASE}; load average ${load()}`,
 );
-for (const r of ratios) {
-  console.log(
-    `  ${String(r.n).padStart(6)} clusters, ${r.fsName.padEnd(5)}: ${fmt(r.vsFloor, 2)}x floor, rerun ${fmt(r.rerun, 2)}x first run, peak RSS ${fmt(r.rss, 0)} MB`,
-  );
-}
+console.log(`${'case'.padEnd(44)} ${'wall'.padStart(10)} ${'CPU'.padStart(10)} ${'peak RSS'}`);
+
+const empty = (dir) => () => rmSync(dir, { recursive: true, force: true });
+const fleet = (n) => {
+  const inv = join(work, `fleet-${n}.json`);
+  if (!existsSync(inv)) writeFileSync(inv, inventoryJson(n));
+  return inv;
+};
+
+const out = join(outDir, 'out');
+const floorOut = join(outDir, 'floor');
+const floor = bench(
+  `floor: render and write ${GEN}`,
+  [join(__dirname, 'floor.js'), String(GEN), floorOut],
+  { prepare: empty(floorOut) },
+);
+empty(floorOut)();
+const generate = bench(
+  `generate ${GEN} into an empty folder`,
+  [CLI, 'generate', fleet(GEN), '--out', out],
+  { prepare: empty(out) },
+);
+const before = snapshot(out);
+bench(`generate ${GEN} again, unchanged`, [CLI, 'generate', fleet(GEN), '--out', out], { runs: 1 });
+const rerunWrites = written(before, snapshot(out));
+empty(out)();
+const dryRun = bench(`generate ${DRY} --dry-run, empty folder`, [
+  CLI,
+  'generate',
+  fleet(DRY),
+  '--out',
+  out,
+  '--dry-run',
+]);
+const help = bench('clusrestore --help', [CLI, '--help'], { runs: 11 });
+console.log(`load average at the end: ${load()}`);
 rmSync(work, { recursive: true, force: true });
+rmSync(outDir, { recursive: true, force: true });
+
+/** A target: met, not met, or not measured in this run (its fleet size was not in BENCH_SIZES). */
+function target(text, r, value, met) {
+  const status = r === undefined ? 'not measured' : met(r) ? 'met' : 'NOT MET';
+  console.log(`  ${status.padEnd(12)} ${text}${r === undefined ? '' : `: ${value(r)}`}`);
+}
+console.log('\ntargets (issue 16):');
+target(
+  '1,000 clusters into an empty folder at most 1.5x the floor',
+  GEN === 1000 ? generate : undefined,
+  (g) => `${(g.wall / floor.wall).toFixed(2)}x`,
+  (g) => g.wall <= 1.5 * floor.wall,
+);
+target(
+  '1,000 clusters into an empty folder at most 2 s',
+  GEN === 1000 ? generate : undefined,
+  (g) => `${g.wall.toFixed(2)} s`,
+  (g) => g.wall <= 2,
+);
+target(
+  'dry run of 10,000 clusters at most 8 s',
+  DRY === 10000 ? dryRun : undefined,
+  (d) => `${d.wall.toFixed(2)} s`,
+  (d) => d.wall <= 8,
+);
+target(
+  'dry run of 10,000 clusters at most 300 MB peak',
+  DRY === 10000 ? dryRun : undefined,
+  (d) => `${d.rssMb.toFixed(0)} MB`,
+  (d) => d.rssMb <= 300,
+);
+target(
+  '--help at most 150 ms',
+  help,
+  (h) => `${(h.wall * 1000).toFixed(0)} ms`,
+  (h) => h.wall <= 0.15,
+);
+target(
+  `an unchanged rerun (${GEN} clusters) writes nothing`,
+  rerunWrites,
+  (n) => `${n} files added, rewritten or removed`,
+  (n) => n === 0,
+);

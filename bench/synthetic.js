@@ -10,23 +10,11 @@ function inventoryCluster(i) {
   return c;
 }
 
-/** A YAML inventory of n clusters. */
-function inventoryYaml(n) {
-  const lines = [
-    'version: 1',
-    'defaults:',
-    '  preset: directory',
-    '  logFolder: C:\\clusrestore\\logs',
-    'clusters:',
-  ];
-  for (let i = 0; i < n; i++) {
-    const c = inventoryCluster(i);
-    lines.push(`  - name: ${c.name}`, `    nodes: [${c.nodes.join(', ')}]`);
-    if (c.preset) lines.push(`    preset: ${c.preset}`);
-    if (c.resourceName) lines.push(`    resourceName: ${c.resourceName}`);
-    if (c.timeouts) lines.push(`    timeouts: { recoverySec: ${c.timeouts.recoverySec} }`);
-  }
-  return lines.join('\n') + '\n';
+/** A JSON inventory of n clusters: the form large generated fleets take. */
+function inventoryJson(n) {
+  const clusters = Array.from({ length: n }, (_, i) => inventoryCluster(i));
+  const defaults = { preset: 'directory', logFolder: 'C:\\clusrestore\\logs' };
+  return JSON.stringify({ version: 1, defaults, clusters }, null, 2) + '\n';
 }
 
 /** The i-th cluster resolved, as the floor renders it without parsing an inventory. */
@@ -54,4 +42,4 @@ function syntheticCluster(i) {
   };
 }
 
-module.exports = { inventoryYaml, syntheticCluster };
+module.exports = { inventoryJson, syntheticCluster };

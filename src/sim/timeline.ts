@@ -255,6 +255,7 @@ export function buildRunView(
   let keyLostAt: number | null = null;
   let prev = before;
   let onlineWithKey = false;
+  let cameOnlineAt: number | null = null;
   for (const s of samples) {
     if (prev.keyPresent && !s.state.keyPresent) {
       if (s.state.database === 'consistent') keyConsumedAt ??= rel(s.time);
@@ -262,8 +263,10 @@ export function buildRunView(
     }
     // Brought online with the key there: a node that starts Online with the key
     // (online-with-key) is unsafe only if the run takes it online again.
-    if (s.state.keyPresent && isOnline(s.state.resource) && !isOnline(prev.resource))
-      onlineWithKey = true;
+    if (isOnline(s.state.resource) && !isOnline(prev.resource)) {
+      cameOnlineAt ??= rel(s.time);
+      if (s.state.keyPresent) onlineWithKey = true;
+    }
     prev = s.state;
   }
   const onlineCall = entries.find(isOnlineRequest);
@@ -319,7 +322,7 @@ export function buildRunView(
     events,
     blocks,
   };
-  view.verdict = verdictOf(view, onlineWithKey);
+  view.verdict = verdictOf(view, onlineWithKey, cameOnlineAt);
   return view;
 }
 
@@ -536,7 +539,21 @@ function isOnline(resource: string): boolean {
   return /^(OnlinePending|Online)$/.test(resource);
 }
 
-function verdictOf(v: SimulatedRun, onlineWithKey: boolean): SimulatedRun['verdict'] {
+/** Whether an action left anything behind: a key export that failed (backup-fails) wrote nothing. */
+function changesNode(i: TimelineItem): boolean {
+  const failedExport =
+    i.command?.name === 'reg.exe' &&
+    /^export$/i.test(i.command.args[0] ?? '') &&
+    i.result !== 'exit 0';
+  return i.kind === 'action' && !failedExport;
+}
+
+/** `cameOnlineAt`: when the resource first went online during the run, by whoever's hand. */
+function verdictOf(
+  v: SimulatedRun,
+  onlineWithKey: boolean,
+  cameOnlineAt: number | null,
+): SimulatedRun['verdict'] {
   const code = v.outcome ? `exit code ${v.exitCode} (${v.outcome})` : `exit code ${v.exitCode}`;
   const errors = v.events
     .filter((e) => e.level === 'Error' && e.expected !== true)
@@ -553,7 +570,7 @@ function verdictOf(v: SimulatedRun, onlineWithKey: boolean): SimulatedRun['verdi
   }
   const changed =
     JSON.stringify(v.before) !== JSON.stringify(v.after) ||
-    v.blocks.some((b) => b.items.some((i) => i.kind === 'action'));
+    v.blocks.some((b) => b.items.some(changesNode));
   if (v.exitCode === 0) {
     if (
       v.before.keyPresent &&
@@ -584,12 +601,18 @@ function verdictOf(v: SimulatedRun, onlineWithKey: boolean): SimulatedRun['verdi
   }
   if (!changed)
     return { kind: 'stopped', text: `STOPPED: before any change, with ${code}.${errorText}` };
-  const online =
-    v.onlineRequestedAt === null
-      ? 'the resource was never brought online'
-      : v.keyConsumedAt !== null && v.keyConsumedAt <= v.onlineRequestedAt
-        ? 'the resource was brought online only after the engine had consumed the key'
-        : 'the resource was brought online';
+  const consumedBefore = (t: number) => v.keyConsumedAt !== null && v.keyConsumedAt <= t;
+  let online: string;
+  if (v.onlineRequestedAt !== null)
+    online = consumedBefore(v.onlineRequestedAt)
+      ? 'the resource was brought online only after the engine had consumed the key'
+      : 'the resource was brought online';
+  else if (cameOnlineAt !== null)
+    online =
+      `the resource came online outside the script at ${clock(cameOnlineAt)}` +
+      `${consumedBefore(cameOnlineAt) ? ', after the engine had consumed the key' : ''}; ` +
+      'the script never asked for it online';
+  else online = 'the resource was never brought online';
   return {
     kind: 'failed',
     text: `FAILED: ${code} after changing the node; ${online}. Node after: ${briefText(v.after)}.${errorText}`,

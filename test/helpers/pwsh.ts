@@ -7,34 +7,23 @@ import { encodeOutput } from '../../src/render/output';
 import type { SimState, SimTimelineEntry } from '../../src/sim/run';
 import { findPwsh } from '../../src/checks/powershell';
 import { ROOT } from './cli';
+import { describeWhen } from './gate';
 
 /** The pwsh the suites use, or undefined (then they skip, or fail under CLUSRESTORE_REQUIRE_PWSH=1). */
 export const PWSH = findPwsh();
 
-/**
- * A describe() for suites that need real PowerShell. Without pwsh the suite fails when
- * CLUSRESTORE_REQUIRE_PWSH=1 (CI), and is skipped with a loud warning otherwise.
- */
+/** describe() for suites that run real PowerShell (gate.ts: skipped loudly, or failed in CI). */
 export function describePwsh(name: string, fn: () => void): void {
-  if (PWSH) {
-    describe(name, fn);
-    return;
-  }
-  if (process.env.CLUSRESTORE_REQUIRE_PWSH === '1') {
-    describe(name, () => {
-      it('has pwsh', () => {
-        throw new Error(
-          'CLUSRESTORE_REQUIRE_PWSH=1 but no pwsh was found on PATH or in .tools/pwsh; run `npm run setup:pwsh`.',
-        );
-      });
-    });
-    return;
-  }
-  console.warn(
-    `\n!!! SKIPPED "${name}": no pwsh on PATH or in .tools/pwsh, so the generated PowerShell was NOT run.\n` +
-      '!!! Install it with `npm run setup:pwsh`; set CLUSRESTORE_REQUIRE_PWSH=1 to make this a failure.\n',
+  describeWhen(
+    {
+      env: 'PWSH',
+      missing: PWSH ? [] : ['pwsh, on PATH or in .tools/pwsh'],
+      notRun: 'the generated PowerShell was NOT run',
+      install: 'Install it with `npm run setup:pwsh`',
+    },
+    name,
+    fn,
   );
-  describe.skip(name, fn);
 }
 
 /** Fixture inventories: the bundled example plus test/fixtures/*.yaml (valid ones). */

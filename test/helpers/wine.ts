@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { describeWhen } from './gate';
 
 /** The first executable named `name` on PATH, or undefined. */
 export function which(name: string): string | undefined {
@@ -39,31 +40,22 @@ export interface WineNeeds {
 }
 
 /**
- * `describe` for suites that run scripts under Wine. When Wine (or, with `mingw`, the MinGW-w64
- * compiler) is missing, the suite fails if CLUSRESTORE_REQUIRE_WINE=1 (CI sets it), and is skipped
- * with a loud warning otherwise, so a developer without Wine still sees what did not run.
+ * describe() for suites that run scripts under Wine (with `mingw`, also compiling PE stand-ins);
+ * gate.ts: skipped loudly, or failed in CI.
  */
 export function describeWine(name: string, fn: () => void, needs: WineNeeds = {}): void {
   const missing: string[] = [];
-  if (!findWine()) missing.push('wine and wineserver (apt-get install wine64 wine)');
+  if (!findWine()) missing.push('wine and wineserver on PATH (apt-get install wine64 wine)');
   if (needs.mingw && !findMingwGcc())
-    missing.push('x86_64-w64-mingw32-gcc (apt-get install gcc-mingw-w64-x86-64-win32)');
-  if (missing.length === 0) {
-    describe(name, fn);
-    return;
-  }
-  const why = `${name}: not found on PATH: ${missing.join('; ')}`;
-  if (process.env.CLUSRESTORE_REQUIRE_WINE === '1') {
-    describe(name, () => {
-      it('has the Wine tools it needs (CLUSRESTORE_REQUIRE_WINE=1)', () => {
-        throw new Error(why);
-      });
-    });
-    return;
-  }
-  const rule = '!'.repeat(78);
-  console.warn(
-    `${rule}\n!! SKIPPED, Wine suite not run. ${why}\n!! Set CLUSRESTORE_REQUIRE_WINE=1 to make this a failure.\n${rule}`,
+    missing.push('x86_64-w64-mingw32-gcc on PATH (apt-get install gcc-mingw-w64-x86-64-win32)');
+  describeWhen(
+    {
+      env: 'WINE',
+      missing,
+      notRun: 'the generated cmd scripts were NOT run under Wine',
+      install: 'Install the packages named',
+    },
+    name,
+    fn,
   );
-  describe.skip(name, fn);
 }

@@ -30,6 +30,9 @@ function asText(hp: RunbookHappyPath) {
   }));
 }
 
+/** Every fixture cluster is simulated up front, on a shared machine: a generous limit, not a speed test. */
+const SIMULATIONS_TIMEOUT_MS = 30 * 60 * 1000;
+
 describePwsh('the simulated happy path stored for the runbooks', () => {
   const stored = JSON.parse(readFileSync(HAPPY_PATH_FILE, 'utf8')) as HappyPathData;
   const fixtures = Object.keys(FIXTURE_INVENTORIES).flatMap((fixture) =>
@@ -38,27 +41,23 @@ describePwsh('the simulated happy path stored for the runbooks', () => {
   let recorded: HappyPathData;
   let real: HappyPathData[];
 
-  beforeAll(
-    async () => {
-      [recorded, ...real] = await pool([
-        () => recordHappyPath(PWSH),
-        ...fixtures.map(
-          ({ fixture, cluster }) =>
-            async () =>
-              happyPathData(
-                (
-                  await simulateCluster(FIXTURE_INVENTORIES[fixture], {
-                    cluster: cluster.name,
-                    pwsh: PWSH,
-                  })
-                ).run,
-              ),
-        ),
-      ]);
-      // Eight simulations of the whole happy path on a shared machine: a generous limit, not a speed test.
-    },
-    20 * 60 * 1000,
-  );
+  beforeAll(async () => {
+    [recorded, ...real] = await pool([
+      () => recordHappyPath(PWSH),
+      ...fixtures.map(
+        ({ fixture, cluster }) =>
+          async () =>
+            happyPathData(
+              (
+                await simulateCluster(FIXTURE_INVENTORIES[fixture], {
+                  cluster: cluster.name,
+                  pwsh: PWSH,
+                })
+              ).run,
+            ),
+      ),
+    ]);
+  }, SIMULATIONS_TIMEOUT_MS);
 
   it('templates/runbook/happy-path.json is what the simulator records now (else: npm run refresh:timeline)', () => {
     expect(stored).toEqual(recorded);

@@ -64,7 +64,7 @@ const SCENARIO_CASES: [string, ScriptExitName, VerdictKind][] = [
   ['log-write-fails', 'success', 'safe'],
   ['localized-cluster-exe', 'preflight-failed', 'stopped'],
   ['wow64-host', 'preflight-failed', 'stopped'],
-  ['backup-fails', 'backup-failed', 'failed'],
+  ['backup-fails', 'backup-failed', 'stopped'],
   ['online-with-key', 'preflight-failed', 'stopped'],
   ['service-stops', 'service-failed', 'failed'],
   ['service-dies-after-online', 'verify-failed', 'failed'],
@@ -177,6 +177,14 @@ describePwsh('clusrestore simulate (built CLI, real pwsh)', () => {
       keyPresent: false,
       resource: 'Failed',
     });
+  });
+
+  it('resource-changed: the words say someone else brought the resource online, after the key was consumed', () => {
+    const d = doc('resource-changed');
+    expect(d.run.onlineRequestedAt).toBeNull();
+    expect(d.run.verdict.text).toMatch(
+      /; the resource came online outside the script at \d+:\d\d:\d\d, after the engine had consumed the key; the script never asked for it online\./,
+    );
   });
 
   it('prints the timeline for a reviewer: each step in order, the state after it, the verdict last', () => {

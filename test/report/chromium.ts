@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
+import { describeWhen } from '../helpers/gate';
 
 /**
  * Headless Chromium for the report's browser tests: Debian's `chromium` package, driven by
@@ -11,30 +12,18 @@ export const CHROMIUM = [process.env.CLUSRESTORE_CHROMIUM, '/usr/bin/chromium'].
   (p): p is string => !!p && existsSync(p),
 );
 
-/**
- * A describe() for suites that need Chromium. Without it the suite fails when
- * CLUSRESTORE_REQUIRE_CHROMIUM=1 (CI), and is skipped with a loud warning otherwise.
- */
+/** describe() for suites that open the report in Chromium (gate.ts: skipped loudly, or failed in CI). */
 export function describeChromium(name: string, fn: () => void): void {
-  if (CHROMIUM) {
-    describe(name, fn);
-    return;
-  }
-  if (process.env.CLUSRESTORE_REQUIRE_CHROMIUM === '1') {
-    describe(name, () => {
-      it('has chromium', () => {
-        throw new Error(
-          'CLUSRESTORE_REQUIRE_CHROMIUM=1 but no Chromium was found at /usr/bin/chromium; run `apt-get install chromium` (or set CLUSRESTORE_CHROMIUM).',
-        );
-      });
-    });
-    return;
-  }
-  console.warn(
-    `\n!!! SKIPPED "${name}": no Chromium at /usr/bin/chromium, so the report was NOT opened in a browser.\n` +
-      '!!! Install it with `apt-get install chromium`; set CLUSRESTORE_REQUIRE_CHROMIUM=1 to make this a failure.\n',
+  describeWhen(
+    {
+      env: 'CHROMIUM',
+      missing: CHROMIUM ? [] : ['Chromium at /usr/bin/chromium or $CLUSRESTORE_CHROMIUM'],
+      notRun: 'the report was NOT opened in a browser',
+      install: 'Install it with `apt-get install chromium` (or set CLUSRESTORE_CHROMIUM)',
+    },
+    name,
+    fn,
   );
-  describe.skip(name, fn);
 }
 
 export async function launchChromium(): Promise<Browser> {

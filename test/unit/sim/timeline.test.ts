@@ -349,6 +349,46 @@ describe('timeline view of a simulated run', () => {
       text: 'FAILED: exit code 40 (service-failed) after changing the node; the resource was never brought online. Node after: key present, service Stopped, resource Offline.',
     },
     {
+      name: 'a failed key export changes nothing on the node: stopped, not failed',
+      code: 30,
+      outcome: 'backup-failed',
+      steps: { 'backup-key': 'failed' },
+      build: (n: Node) => n.call('reg.exe', ['export', KEY, 'C:\\k.reg', '/y'], 'exit 1'),
+      initial: {},
+      kind: 'stopped',
+      text: 'STOPPED: before any change, with exit code 30 (backup-failed).',
+    },
+    {
+      name: 'an export that succeeded left a file: a stop after it is failed, not stopped',
+      code: 1,
+      outcome: 'unexpected-error',
+      steps: { 'backup-key': 'done', 'start-service': 'failed' },
+      build: (n: Node) => n.call('reg.exe', ['export', KEY, 'C:\\k.reg', '/y'], 'exit 0'),
+      initial: {},
+      kind: 'failed',
+      text: 'FAILED: exit code 1 (unexpected-error) after changing the node; the resource was never brought online. Node after: key present, service Stopped, resource Offline.',
+    },
+    {
+      name: 'someone else brings the resource online after the key is consumed: the words say so',
+      code: 60,
+      outcome: 'resource-failed',
+      steps: {
+        ...Object.fromEntries(STEP_IDS.map((id) => [id, 'done'])),
+        'online-resource': 'failed',
+      },
+      build: (n: Node) => {
+        n.call('reg.exe', ['export', KEY, 'C:\\k.reg', '/y'], 'exit 0');
+        n.startService();
+        n.engineConsumesKey();
+        n.t += 1;
+        n.change('An administrator brings the resource online.', { resource: 'Online' });
+        n.reads();
+      },
+      initial: {},
+      kind: 'failed',
+      text: 'FAILED: exit code 60 (resource-failed) after changing the node; the resource came online outside the script at 0:00:36, after the engine had consumed the key; the script never asked for it online. Node after: key gone, service Running, resource Online.',
+    },
+    {
       name: 'already recovered',
       code: 0,
       outcome: 'success',
@@ -359,7 +399,12 @@ describe('timeline view of a simulated run', () => {
       text: 'NOTHING TO DO: the restore was already recovered, and nothing was changed. Exit code 0 (success).',
     },
   ])('$name', ({ code, outcome, steps, build, initial, kind, text }) => {
-    const run = scenarioRun(build, code, result(code, outcome, steps), initial);
+    const run = scenarioRun(
+      build,
+      code,
+      result(code, outcome, steps as Record<string, string>),
+      initial,
+    );
     const v = view(run);
     expect(v.verdict).toEqual({ kind, text });
     // Steps the script did not run are listed, with nothing in them.
