@@ -31,6 +31,8 @@ export interface PlannedFile {
 /** One cluster's part of the plan. */
 export interface ClusterPlan {
   name: string;
+  /** SHA-256 of the resolved settings the cluster's files are made from, named in their headers. */
+  settingsSha256: string;
   preset: string;
   nodes: string[];
   steps: Step[];
@@ -43,11 +45,19 @@ export interface ClusterPlan {
 export interface Manifest {
   tool: 'clusrestore';
   version: string;
+  /** SHA-256 of the inventory the last run read. */
   inventorySha256: string;
-  files: Record<
-    string,
-    { sha256: string; cluster: string; format: Format; inventorySha256: string }
-  >;
+  files: Record<string, ManifestEntry>;
+}
+
+/** What the manifest records of one file. */
+export interface ManifestEntry {
+  /** SHA-256 of the bytes written. */
+  sha256: string;
+  cluster: string;
+  format: Format;
+  /** SHA-256 of the cluster settings the file was made from (its header names it). */
+  settingsSha256?: string;
 }
 
 /** The whole plan: what a real run writes, what a dry run shows. */
@@ -155,7 +165,7 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     const formats = c.formats.filter(
       (f) => (!opts.formats || opts.formats.includes(f)) && !(f === 'cmd' && refused.length),
     );
-    const context = templateContext(c, inv.sha256);
+    const context = templateContext(c);
     // A file the manifest records is read. For one it does not know (a first run, a new
     // cluster), one look at the cluster's folder saves a failed open per file, and the error
     // Node builds for each.
@@ -174,11 +184,12 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
       }
       files.push({
         ...compareWithDisk(path, c.name, format, bytes, disk, mayExist),
-        content: contentOf(c, format, inv.sha256, kept),
+        content: contentOf(c, format, kept),
       });
     }
     clusters.push({
       name: c.name,
+      settingsSha256: context.settingsSha256,
       preset: c.preset,
       nodes: c.nodes,
       steps: clusterSteps(c),
@@ -190,7 +201,7 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
 
   const summary: Record<FileStatus, number> = { create: 0, update: 0, unchanged: 0, conflict: 0 };
   // The manifest's entries: this run's files, then the old manifest's others as they were.
-  const entries: [string, Manifest['files'][string]][] = [];
+  const entries: [string, ManifestEntry][] = [];
   const produced = new Set<string>();
   for (const c of clusters) {
     for (const file of c.files) {
@@ -198,7 +209,12 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
       produced.add(file.path);
       entries.push([
         file.path,
-        { sha256: file.sha256, cluster: c.name, format: file.format, inventorySha256: inv.sha256 },
+        {
+          sha256: file.sha256,
+          cluster: c.name,
+          format: file.format,
+          settingsSha256: c.settingsSha256,
+        },
       ]);
     }
   }
@@ -245,14 +261,9 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
  * A planned file's bytes: the copy kept from planning, or rendered again. A function of its own
  * so that the closure holds only these values, not the planning loop's variables.
  */
-function contentOf(
-  cluster: ClusterConfig,
-  format: Format,
-  inventorySha256: string,
-  kept: Buffer | undefined,
-): () => Buffer {
+function contentOf(cluster: ClusterConfig, format: Format, kept: Buffer | undefined): () => Buffer {
   if (kept) return () => kept;
-  return () => encodeOutput(format, renderText(format, templateContext(cluster, inventorySha256)));
+  return () => encodeOutput(format, renderText(format, templateContext(cluster)));
 }
 
 /** What comparing a rendered file with the output folder needs. */
