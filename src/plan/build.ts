@@ -67,7 +67,14 @@ export interface Plan {
   clusters: ClusterPlan[];
   /** Files an earlier run wrote that this inventory no longer produces: left in place, named. */
   orphans: string[];
-  manifest: { status: FileStatus; bytes: Buffer };
+  manifest: {
+    status: FileStatus;
+    bytes: Buffer;
+    /** What the bytes hold. */
+    content: Manifest;
+    /** The entries of the manifest the plan was compared with (none on a first run). */
+    previous: Record<string, ManifestEntry>;
+  };
   /** Problems the output checks found (a template bug): the run must not write. */
   checkProblems: string[];
   summary: Record<FileStatus, number>;
@@ -240,7 +247,7 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     inventorySha256: inv.sha256,
     files: Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
-  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
+  const manifestBytes = manifestText(manifest);
   const manifestStatus: FileStatus = !state.manifestBytes
     ? 'create'
     : state.manifestBytes.equals(manifestBytes)
@@ -251,10 +258,20 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     inventory: { file: inv.file, sha256: inv.sha256 },
     clusters,
     orphans,
-    manifest: { status: manifestStatus, bytes: manifestBytes },
+    manifest: {
+      status: manifestStatus,
+      bytes: manifestBytes,
+      content: manifest,
+      previous: oldFiles,
+    },
     checkProblems,
     summary,
   };
+}
+
+/** The bytes of manifest.json. */
+export function manifestText(manifest: Manifest): Buffer {
+  return Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
 }
 
 /**
