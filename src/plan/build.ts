@@ -229,16 +229,20 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
   // Files an earlier run wrote that this one no longer produces: their cluster left the
   // inventory, or the cluster no longer gets that format (removed, or refused for .cmd). They
   // stay on disk and in the manifest (nothing is deleted), and the plan names them so nobody
-  // runs a stale script by mistake.
+  // runs a stale script by mistake; once deleted by hand, they leave the manifest too.
   const known = new Set(inv.clusters.map((c) => c.name.toUpperCase()));
   const selectedNames = new Set(selected.map((c) => c.name.toUpperCase()));
   const orphans: string[] = [];
   for (const [path, f] of Object.entries(oldFiles)) {
+    if (produced.has(path)) continue;
     const cluster = f.cluster.toUpperCase();
     const inScope =
       selectedNames.has(cluster) && (!opts.formats || opts.formats.includes(f.format));
-    if (!known.has(cluster) || (inScope && !produced.has(path))) orphans.push(path);
-    if (!produced.has(path)) entries.push([path, f]);
+    const orphan = !known.has(cluster) || inScope;
+    // An orphan deleted as advised is forgotten: the manifest lists only what is on disk.
+    if (orphan && !exists(path)) continue;
+    if (orphan) orphans.push(path);
+    entries.push([path, f]);
   }
   orphans.sort();
   const manifest: Manifest = {
