@@ -6,7 +6,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ClusrestoreError, InterruptedError, InventoryError } from './errors';
+import { ClusrestoreError, InterruptedError, InventoryError, fileSystemError } from './errors';
 import { CLI_EXIT_CODES } from './procedure/exit-codes';
 import { FORMATS, type Format } from './inventory/presets';
 import { SCENARIOS, type ScenarioName } from './sim/run';
@@ -43,7 +43,8 @@ async function run(
 ): Promise<void> {
   try {
     process.exitCode = await body();
-  } catch (err) {
+  } catch (caught) {
+    const err = fileSystemError(caught) ?? caught;
     if (err instanceof InterruptedError) {
       // Nothing was written and what was staged is gone: end by the same signal, as if unhandled.
       io.err(`clusrestore: ${err.message}`);

@@ -40,6 +40,8 @@ export const PlanDocument = z.object({
   clusters: z.array(
     z.object({
       name: z.string(),
+      /** SHA-256 of the cluster's resolved settings, named in the header of each of its files. */
+      settingsSha256: sha256,
       preset: z.enum(PRESET_NAMES),
       nodes: z.array(z.string()),
       steps: z.array(step),

@@ -103,10 +103,28 @@ export class VerifyError extends ClusrestoreError {
   }
 }
 
+/** The output folder's manifest.json cannot be used: each problem, located by line. */
+export class ManifestError extends ClusrestoreError {
+  readonly exitCode = 1;
+  readonly code = 'manifest-invalid';
+}
+
 /** Reading or writing a file failed. */
 export class IoError extends ClusrestoreError {
   readonly exitCode = 3;
   readonly code = 'io-error';
+}
+
+/**
+ * An ordinary file-system error that no command turned into an IoError (a Node error with a
+ * system call and an errno code, such as ENOTDIR from mkdir) as an IoError, exit code 3: the
+ * file system said no, which is not a bug in clusrestore. Undefined for any other error.
+ */
+export function fileSystemError(err: unknown): IoError | undefined {
+  const e = err as NodeJS.ErrnoException | null;
+  if (!(e instanceof Error) || typeof e.code !== 'string' || typeof e.syscall !== 'string')
+    return undefined;
+  return new IoError(e.message);
 }
 
 /** `simulate` needs PowerShell to run the generated script, and none was found. */

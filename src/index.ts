@@ -26,9 +26,11 @@ export {
   type PlannedFile,
   type ClusterPlan,
   type Manifest,
+  type ManifestEntry,
   type PlanOptions,
 } from './plan/build';
 export { clusterSteps, whatIfLine, type Step } from './procedure/steps';
+export { clusterSettings, settingsSha256 } from './render/settings';
 export { planJson, planText, summaryLine, hasChanges } from './plan/view';
 export { readOutState } from './apply/out-state';
 export { applyPlan, type ApplyResult } from './apply/write';

@@ -1,8 +1,18 @@
-import { existsSync, mkdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { ConflictError, InterruptedError, IoError, OutputCheckError } from '../errors';
 import { sha256 } from '../sha256';
-import type { Plan, PlannedFile } from '../plan/build';
+import { manifestText, type Manifest, type Plan, type PlannedFile } from '../plan/build';
 import { MANIFEST_FILE } from './out-state';
 
 /** What applyPlan did. */
@@ -78,9 +88,15 @@ export function stagePlan(plan: Plan, onProgress?: (done: number, total: number)
   return staged;
 }
 
-/** Renames the staged files into place and writes the manifest. */
+/**
+ * Renames the staged files into place and writes the manifest. When a rename fails, the files
+ * renamed so far stay (each is whole, and a rerun finds it unchanged), the others are taken
+ * back, and the manifest is written for what is on disk before the error is thrown.
+ */
 function commitStaged(plan: Plan, staged: Staged): ApplyResult {
   const written: string[] = [];
+  const total = staged.files.length;
+  const manifestPath = join(plan.outDir, MANIFEST_FILE);
   try {
     for (const s of staged.files) {
       renameInto(s.tmp, join(plan.outDir, s.file.path));
@@ -89,10 +105,26 @@ function commitStaged(plan: Plan, staged: Staged): ApplyResult {
     }
   } catch (err) {
     discardStaged(staged);
-    throw err;
+    if (!written.length || !(err instanceof IoError)) throw err;
+    const recorded = recordWritten(plan, new Set(written), manifestPath);
+    throw new IoError(
+      `${err.message}. ${written.length} of ${total} files had been written before it` +
+        (recorded === true
+          ? `; ${MANIFEST_FILE} records them`
+          : `, and ${MANIFEST_FILE} could not record them (${recorded}), so verify reports them as changed until then`) +
+        `. Fix the cause and run generate again: it finds those files unchanged and writes the other ${total - written.length}.`,
+    );
   }
-  if (plan.manifest.status !== 'unchanged')
-    writeAtomic(join(plan.outDir, MANIFEST_FILE), plan.manifest.bytes);
+  if (plan.manifest.status !== 'unchanged') {
+    try {
+      writeAtomic(manifestPath, plan.manifest.bytes);
+    } catch (err) {
+      if (!(err instanceof IoError) || !total) throw err;
+      throw new IoError(
+        `${err.message}. All ${total} files were written, but ${MANIFEST_FILE} still describes the earlier run, so verify reports them as changed. Fix the cause and run generate again: it finds the files unchanged and writes ${MANIFEST_FILE}.`,
+      );
+    }
+  }
   const unchanged = plan.clusters.reduce(
     (n, c) => n + c.files.filter((f) => f.status === 'unchanged').length,
     0,
@@ -100,14 +132,103 @@ function commitStaged(plan: Plan, staged: Staged): ApplyResult {
   return { written, unchanged };
 }
 
-/** Makes `folder` if it is not there, recording every folder made, outermost first. */
+/**
+ * Writes the manifest of a run that stopped part way: the plan's entry for each file written or
+ * unchanged, the earlier manifest's for each file not written (or none, for a file not created),
+ * so that it describes what is on disk. True, or why it could not be written.
+ */
+function recordWritten(plan: Plan, written: Set<string>, manifestPath: string): true | string {
+  const { content, previous } = plan.manifest;
+  const files: Manifest['files'] = {};
+  const planned = new Map(plan.clusters.flatMap((c) => c.files.map((f) => [f.path, f])));
+  for (const [path, entry] of Object.entries(content.files)) {
+    const file = planned.get(path);
+    if (!file || file.status === 'unchanged' || written.has(path)) files[path] = entry;
+    else if (Object.hasOwn(previous, path)) files[path] = previous[path];
+  }
+  try {
+    writeAtomic(manifestPath, manifestText({ ...content, files }));
+    return true;
+  } catch (err) {
+    return err instanceof IoError ? err.message : String(err);
+  }
+}
+
+/**
+ * Makes `folder` if it is not there, one level at a time (Node's recursive mkdir loops for ever
+ * below /proc), recording every folder made, outermost first.
+ */
 function makeFolder(folder: string, madeDirs: string[]): void {
   if (madeDirs.includes(folder) || existsSync(folder)) return;
-  const made = mkdirSync(folder, { recursive: true });
-  if (!made) return;
-  const chain = [folder];
-  while (chain[0] !== made && dirname(chain[0]) !== chain[0]) chain.unshift(dirname(chain[0]));
-  madeDirs.push(...chain);
+  const chain: string[] = [];
+  for (let d = folder; !existsSync(d) && dirname(d) !== d; d = dirname(d)) chain.unshift(d);
+  for (const d of chain) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      throw new IoError(`cannot make the folder ${d}: ${errnoText(err)}`);
+    }
+    madeDirs.push(d);
+  }
+}
+
+/** `EPERM (operation not permitted)` from a Node file-system error. */
+function errnoText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (!e.code) return String(err);
+  const words = e.message.startsWith(`${e.code}: `)
+    ? e.message.slice(e.code.length + 2).split(',')[0]
+    : '';
+  return words ? `${e.code} (${words})` : e.code;
+}
+
+/** stat, or undefined when nothing is there (also when a parent is a file). */
+function statIfThere(path: string, link = false) {
+  try {
+    return (link ? lstatSync : statSync)(path, { throwIfNoEntry: false });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw new IoError(`cannot use ${path}: ${errnoText(err)}`);
+  }
+}
+
+/**
+ * Checks before planning that the output folder is a folder or can be made: not a file, not a
+ * symbolic link to nothing, below a folder (not a file such as /dev/null). With `probe` (a real
+ * run), the first missing level is made and removed again, so a folder that cannot be made (below
+ * /proc or /sys, or in an immutable or read-only folder) fails here, with exit code 3.
+ */
+export function checkOutputFolder(outDir: string, probe: boolean): void {
+  const full = resolve(outDir);
+  const st = statIfThere(full);
+  if (st) {
+    if (!st.isDirectory())
+      throw new IoError(`--out ${outDir} is a file, not a folder: choose another --out`);
+    return;
+  }
+  let missing = full;
+  for (;;) {
+    if (statIfThere(missing, true)?.isSymbolicLink())
+      throw new IoError(
+        `--out ${outDir}: ${missing} is a symbolic link to ${readlinkSync(missing)}, which does not exist: create that folder or choose another --out`,
+      );
+    const parent = dirname(missing);
+    if (parent === missing) break;
+    const up = statIfThere(parent);
+    if (up && !up.isDirectory())
+      throw new IoError(
+        `--out ${outDir} cannot be made: ${parent} is a file, not a folder; choose another --out`,
+      );
+    if (up) break;
+    missing = parent;
+  }
+  if (!probe) return;
+  try {
+    mkdirSync(missing);
+  } catch (err) {
+    throw new IoError(`--out ${outDir} cannot be made: ${missing}: ${errnoText(err)}`);
+  }
+  rmdirSync(missing);
 }
 
 /** Removes staged temporary files not yet renamed, and the folders made for them once empty. */
@@ -128,9 +249,7 @@ function renameInto(tmp: string, path: string): void {
   try {
     renameSync(tmp, path);
   } catch (err) {
-    throw new IoError(
-      `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
+    throw new IoError(`cannot write ${path}: ${errnoText(err)}`);
   }
 }
 
@@ -143,16 +262,14 @@ function writeTemporary(path: string, bytes: Buffer): string {
     writeFileSync(tmp, bytes, { flag: 'wx' });
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new IoError(
-      `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
+    throw new IoError(`cannot write ${path}: ${errnoText(err)}`);
   }
   return tmp;
 }
 
 /** Writes `bytes` to `path` so readers see either the old file or the new one, never half. */
 export function writeAtomic(path: string, bytes: Buffer): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeFolder(dirname(path), []);
   const tmp = writeTemporary(path, bytes);
   try {
     renameInto(tmp, path);

@@ -1,5 +1,5 @@
 import { readOutState } from '../apply/out-state';
-import { applyPlanUnlessAborted, type ApplyResult } from '../apply/write';
+import { applyPlanUnlessAborted, checkOutputFolder, type ApplyResult } from '../apply/write';
 import { OutputCheckError, formatDiagnostic } from '../errors';
 import { bundledInventory, loadInventory } from '../inventory/load';
 import type { Inventory } from '../inventory/types';
@@ -33,6 +33,7 @@ export async function generate(
   inventoryFile: string,
   opts: GenerateOptions,
 ): Promise<{ plan: Plan; result: ApplyResult }> {
+  checkOutputFolder(opts.outDir, true);
   const { plan } = await planGeneration(inventoryFile, opts);
   return { plan, result: await applyPlanUnlessAborted(plan, opts.signal, opts.onWriteProgress) };
 }
@@ -51,6 +52,7 @@ export interface GenerateArgs extends Omit<GenerateOptions, 'onProgress' | 'onWr
 export async function generateCommand(args: GenerateArgs, io: Io, phase: Phase): Promise<number> {
   const file = args.inventory ?? bundledInventory();
   const opts = { ...args, diffs: args.dryRun, onProgress: phase('rendering clusters') };
+  if (args.dryRun) checkOutputFolder(args.outDir, false);
   const { plan } = args.dryRun
     ? await planGeneration(file, opts)
     : await generate(file, { ...opts, onWriteProgress: phase('writing files') });

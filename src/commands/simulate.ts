@@ -68,7 +68,7 @@ async function simulateConfig(
   scenario: ScenarioName,
   compareNaive: boolean,
 ): Promise<SimulateDoc> {
-  const script = encodeOutput('ps1', renderText('ps1', templateContext(cluster, inventory.sha256)));
+  const script = encodeOutput('ps1', renderText('ps1', templateContext(cluster)));
   const scriptName = outputFileNames(cluster.name).ps1;
   const [ours, naive] = await Promise.all([
     runScenario({ script, scenario, cluster, args: SIMULATED_ARGS, pwsh }),

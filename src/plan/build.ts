@@ -31,6 +31,8 @@ export interface PlannedFile {
 /** One cluster's part of the plan. */
 export interface ClusterPlan {
   name: string;
+  /** SHA-256 of the resolved settings the cluster's files are made from, named in their headers. */
+  settingsSha256: string;
   preset: string;
   nodes: string[];
   steps: Step[];
@@ -43,11 +45,19 @@ export interface ClusterPlan {
 export interface Manifest {
   tool: 'clusrestore';
   version: string;
+  /** SHA-256 of the inventory the last run read. */
   inventorySha256: string;
-  files: Record<
-    string,
-    { sha256: string; cluster: string; format: Format; inventorySha256: string }
-  >;
+  files: Record<string, ManifestEntry>;
+}
+
+/** What the manifest records of one file. */
+export interface ManifestEntry {
+  /** SHA-256 of the bytes written. */
+  sha256: string;
+  cluster: string;
+  format: Format;
+  /** SHA-256 of the cluster settings the file was made from (its header names it). */
+  settingsSha256?: string;
 }
 
 /** The whole plan: what a real run writes, what a dry run shows. */
@@ -57,7 +67,14 @@ export interface Plan {
   clusters: ClusterPlan[];
   /** Files an earlier run wrote that this inventory no longer produces: left in place, named. */
   orphans: string[];
-  manifest: { status: FileStatus; bytes: Buffer };
+  manifest: {
+    status: FileStatus;
+    bytes: Buffer;
+    /** What the bytes hold. */
+    content: Manifest;
+    /** The entries of the manifest the plan was compared with (none on a first run). */
+    previous: Record<string, ManifestEntry>;
+  };
   /** Problems the output checks found (a template bug): the run must not write. */
   checkProblems: string[];
   summary: Record<FileStatus, number>;
@@ -155,7 +172,7 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     const formats = c.formats.filter(
       (f) => (!opts.formats || opts.formats.includes(f)) && !(f === 'cmd' && refused.length),
     );
-    const context = templateContext(c, inv.sha256);
+    const context = templateContext(c);
     // A file the manifest records is read. For one it does not know (a first run, a new
     // cluster), one look at the cluster's folder saves a failed open per file, and the error
     // Node builds for each.
@@ -174,11 +191,12 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
       }
       files.push({
         ...compareWithDisk(path, c.name, format, bytes, disk, mayExist),
-        content: contentOf(c, format, inv.sha256, kept),
+        content: contentOf(c, format, kept),
       });
     }
     clusters.push({
       name: c.name,
+      settingsSha256: context.settingsSha256,
       preset: c.preset,
       nodes: c.nodes,
       steps: clusterSteps(c),
@@ -190,7 +208,7 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
 
   const summary: Record<FileStatus, number> = { create: 0, update: 0, unchanged: 0, conflict: 0 };
   // The manifest's entries: this run's files, then the old manifest's others as they were.
-  const entries: [string, Manifest['files'][string]][] = [];
+  const entries: [string, ManifestEntry][] = [];
   const produced = new Set<string>();
   for (const c of clusters) {
     for (const file of c.files) {
@@ -198,7 +216,12 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
       produced.add(file.path);
       entries.push([
         file.path,
-        { sha256: file.sha256, cluster: c.name, format: file.format, inventorySha256: inv.sha256 },
+        {
+          sha256: file.sha256,
+          cluster: c.name,
+          format: file.format,
+          settingsSha256: c.settingsSha256,
+        },
       ]);
     }
   }
@@ -206,16 +229,20 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
   // Files an earlier run wrote that this one no longer produces: their cluster left the
   // inventory, or the cluster no longer gets that format (removed, or refused for .cmd). They
   // stay on disk and in the manifest (nothing is deleted), and the plan names them so nobody
-  // runs a stale script by mistake.
+  // runs a stale script by mistake; once deleted by hand, they leave the manifest too.
   const known = new Set(inv.clusters.map((c) => c.name.toUpperCase()));
   const selectedNames = new Set(selected.map((c) => c.name.toUpperCase()));
   const orphans: string[] = [];
   for (const [path, f] of Object.entries(oldFiles)) {
+    if (produced.has(path)) continue;
     const cluster = f.cluster.toUpperCase();
     const inScope =
       selectedNames.has(cluster) && (!opts.formats || opts.formats.includes(f.format));
-    if (!known.has(cluster) || (inScope && !produced.has(path))) orphans.push(path);
-    if (!produced.has(path)) entries.push([path, f]);
+    const orphan = !known.has(cluster) || inScope;
+    // An orphan deleted as advised is forgotten: the manifest lists only what is on disk.
+    if (orphan && !exists(path)) continue;
+    if (orphan) orphans.push(path);
+    entries.push([path, f]);
   }
   orphans.sort();
   const manifest: Manifest = {
@@ -224,7 +251,7 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     inventorySha256: inv.sha256,
     files: Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
-  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
+  const manifestBytes = manifestText(manifest);
   const manifestStatus: FileStatus = !state.manifestBytes
     ? 'create'
     : state.manifestBytes.equals(manifestBytes)
@@ -235,24 +262,29 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     inventory: { file: inv.file, sha256: inv.sha256 },
     clusters,
     orphans,
-    manifest: { status: manifestStatus, bytes: manifestBytes },
+    manifest: {
+      status: manifestStatus,
+      bytes: manifestBytes,
+      content: manifest,
+      previous: oldFiles,
+    },
     checkProblems,
     summary,
   };
+}
+
+/** The bytes of manifest.json. */
+export function manifestText(manifest: Manifest): Buffer {
+  return Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
 }
 
 /**
  * A planned file's bytes: the copy kept from planning, or rendered again. A function of its own
  * so that the closure holds only these values, not the planning loop's variables.
  */
-function contentOf(
-  cluster: ClusterConfig,
-  format: Format,
-  inventorySha256: string,
-  kept: Buffer | undefined,
-): () => Buffer {
+function contentOf(cluster: ClusterConfig, format: Format, kept: Buffer | undefined): () => Buffer {
   if (kept) return () => kept;
-  return () => encodeOutput(format, renderText(format, templateContext(cluster, inventorySha256)));
+  return () => encodeOutput(format, renderText(format, templateContext(cluster)));
 }
 
 /** What comparing a rendered file with the output folder needs. */

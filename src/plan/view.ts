@@ -86,6 +86,7 @@ function planTail(plan: Plan) {
 function clusterJson(c: Plan['clusters'][number]): object {
   return {
     name: c.name,
+    settingsSha256: c.settingsSha256,
     preset: c.preset,
     nodes: c.nodes,
     steps: c.steps,

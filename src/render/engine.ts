@@ -21,6 +21,7 @@ import { templateLeftovers } from '../checks/template';
 import { happyPathFor, type RunbookHappyPath } from '../procedure/happy-path';
 import { TOOL_VERSION, packageRoot } from '../version';
 import { cmdText, cmdValue, intLiteral, mdCode, psArray, psLiteral } from './escape';
+import { settingsSha256 } from './settings';
 
 /** Template file of each format, below templates/. */
 const TEMPLATE_FILES: Record<Format, string> = {
@@ -32,7 +33,8 @@ const TEMPLATE_FILES: Record<Format, string> = {
 /** Everything a template sees. Values reach output only through the escaping helpers. */
 export interface TemplateContext {
   tool: { name: 'clusrestore'; version: string };
-  inventorySha256: string;
+  /** SHA-256 of the cluster's resolved settings (settings.ts), named in every file's header. */
+  settingsSha256: string;
   cluster: Omit<ClusterConfig, 'sources'>;
   /** `HKLM\...` form of the restore key (runbook; the scripts build it themselves). */
   restoreKeyPath: string;
@@ -67,11 +69,11 @@ export function outputPath(clusterName: string, format: Format): string {
   return `${outputFolder(clusterName)}/${outputFileNames(clusterName)[format]}`;
 }
 
-export function templateContext(cluster: ClusterConfig, inventorySha256: string): TemplateContext {
+export function templateContext(cluster: ClusterConfig): TemplateContext {
   const { sources: _sources, ...plain } = cluster;
   return {
     tool: { name: 'clusrestore', version: TOOL_VERSION },
-    inventorySha256,
+    settingsSha256: settingsSha256(cluster),
     cluster: plain,
     restoreKeyPath: restoreKeyPath(cluster),
     stepText: STEP_TEXT,

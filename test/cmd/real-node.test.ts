@@ -35,7 +35,7 @@ clusters:
     'inv.yaml',
   );
   const cluster = inv.clusters[0];
-  const ctx = templateContext(cluster, inv.sha256);
+  const ctx = templateContext(cluster);
   return { cluster, script: encodeOutput('cmd', renderText('cmd', ctx)), fileName: ctx.files.cmd };
 }
 

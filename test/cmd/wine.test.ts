@@ -23,7 +23,7 @@ interface Generated {
 function generate(yaml: string): Generated {
   const inv = parseInventory(Buffer.from(yaml), 'inv.yaml');
   const cluster = inv.clusters[0];
-  const ctx = templateContext(cluster, inv.sha256);
+  const ctx = templateContext(cluster);
   return {
     cluster,
     script: encodeOutput('cmd', renderText('cmd', ctx)),

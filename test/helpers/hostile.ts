@@ -50,14 +50,15 @@ export function runField(field: Field, value: string): Outcome {
       messages: err.diagnostics.map((d) => d.message),
     };
   }
-  // The header names the inventory's SHA-256, which every changed value changes: pin it.
-  inv.sha256 = '0'.repeat(64);
   const plan: ClusterPlan = buildPlan(inv, EMPTY, { outDir: '' }).clusters[0];
   const file = (format: string) => plan.files.find((f) => f.format === format);
+  // The header names the SHA-256 of the cluster's settings, which every changed value changes:
+  // pin it, once, in the header only.
+  const pinned = (text: string | undefined) => text?.replace(plan.settingsSha256, '0'.repeat(64));
   return {
     kind: 'accepted',
-    ps1: file('ps1')!.content().toString('utf8'),
-    cmd: file('cmd')?.content().toString('latin1'),
+    ps1: pinned(file('ps1')!.content().toString('utf8'))!,
+    cmd: pinned(file('cmd')?.content().toString('latin1')),
     cmdRefusedPaths: plan.refused.map((d) => d.path),
   };
 }

@@ -45,12 +45,12 @@ export function generatedPs1(
   fixture: string,
   clusterName: string,
 ): { cluster: ClusterConfig; bytes: Buffer } {
-  const { clusters, sha256 } = fixtureClusters(fixture);
+  const { clusters } = fixtureClusters(fixture);
   const cluster = clusters.find((c) => c.name === clusterName);
   if (!cluster) throw new Error(`no cluster ${clusterName} in fixture ${fixture}`);
   return {
     cluster,
-    bytes: encodeOutput('ps1', renderText('ps1', templateContext(cluster, sha256))),
+    bytes: encodeOutput('ps1', renderText('ps1', templateContext(cluster))),
   };
 }
 

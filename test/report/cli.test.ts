@@ -78,13 +78,13 @@ describe('generate --dry-run --format markdown', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const md = r.stdout;
-    // Every header names the inventory's SHA-256, so every file changes.
+    // Only EXCL02 sets recoverySec 3600: only its files change.
     expect(md).toMatch(
-      /^### clusrestore plan\n\n\*\*Plan: 0 to create, 9 to update, 0 unchanged in 3 clusters\.\*\*\n/,
+      /^### clusrestore plan\n\n\*\*Plan: 0 to create, 3 to update, 6 unchanged in 3 clusters\.\*\*\n/,
     );
-    expect(md).toContain('| 0 | 9 | 0 | 0 | 0 |');
+    expect(md).toContain('| 0 | 3 | 6 | 0 | 0 |');
     expect(md).toContain('| `EXCL02` | `EXCL02/restore-EXCL02.ps1` | update |');
-    expect(md.match(/<details>/g)).toHaveLength(9);
+    expect(md.match(/<details>/g)).toHaveLength(3);
     const ps1 =
       /<summary>EXCL02\/restore-EXCL02\.ps1 \(update\)<\/summary>\n\n```diff\n([\s\S]*?)\n```\n\n<\/details>/.exec(
         md,

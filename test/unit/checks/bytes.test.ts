@@ -49,10 +49,7 @@ const example = parseInventory(
   'inventory.yaml',
 );
 const rendered: [Format, Buffer][] = example.clusters.flatMap((c) =>
-  c.formats.map((f): [Format, Buffer] => [
-    f,
-    encodeOutput(f, renderText(f, templateContext(c, example.sha256))),
-  ]),
+  c.formats.map((f): [Format, Buffer] => [f, encodeOutput(f, renderText(f, templateContext(c)))]),
 );
 
 describe('checkBytes on rendered files', () => {

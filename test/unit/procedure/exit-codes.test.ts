@@ -49,7 +49,7 @@ describe('one exit-code table, everywhere', () => {
     readFileSync(join(ROOT, 'examples', 'inventory.yaml')),
     'examples/inventory.yaml',
   );
-  const ctx = templateContext(inv.clusters[0], inv.sha256);
+  const ctx = templateContext(inv.clusters[0]);
 
   it('the PowerShell script carries every code under its name, and exits only through that table', () => {
     const ps1 = renderText('ps1', ctx).replace(/\r\n/g, '\n');
