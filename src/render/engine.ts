@@ -22,7 +22,7 @@ import { happyPathFor, type RunbookHappyPath } from '../sim/happy-path';
 import { TOOL_VERSION, packageRoot } from '../version';
 import { cmdRefused } from '../inventory/rules';
 import { sha256 } from '../sha256';
-import { encodeOutput } from './output';
+import { Scratch, encodeOutputInto } from './output';
 import { cmdText, cmdValue, intLiteral, mdCode, psArray, psLiteral } from './escape';
 
 /** Template file of each format, below templates/. */
@@ -158,7 +158,11 @@ function reviewFacts(
       enumerable: true,
       get: () =>
         (hash ??= sha256(
-          encodeOutput(format, scriptTexts.get(context)?.[format] ?? renderText(format, context)),
+          encodeOutputInto(
+            format,
+            scriptTexts.get(context)?.[format] ?? renderText(format, context),
+            hashScratch,
+          ),
         )),
     });
     return script;
@@ -170,6 +174,9 @@ function reviewFacts(
     onlineCommand: `cluster resource "${cluster.resourceName}" /online`,
   };
 }
+
+/** The bytes a runbook's hash is taken of, encoded into one reused buffer. */
+const hashScratch = new Scratch();
 
 /** Each context's rendered scripts, for the runbook's hashes (dropped with the context). */
 const scriptTexts = new WeakMap<TemplateContext, Partial<Record<ScriptFormat, string>>>();
