@@ -1,9 +1,9 @@
 import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Document, LineCounter, Node } from 'yaml';
 import type { z } from 'zod';
-import { InventoryError, IoError, formatPath, type Diagnostic } from '../errors';
+import { InventoryError, IoError, formatPath, fsErrorText, type Diagnostic } from '../errors';
 import { sha256 } from '../sha256';
 import { packageRoot } from '../version';
 import { BUILTIN_DEFAULTS, PRESETS, defaultRestoreKey } from './presets';
@@ -18,6 +18,22 @@ export function bundledInventory(): string {
   return join(packageRoot(), 'examples', 'inventory.yaml');
 }
 
+/** The names an inventory in the current folder is looked for under, in this order. */
+export const LOCAL_INVENTORIES = ['inventory.yaml', 'inventory.yml', 'inventory.json'];
+
+/**
+ * The inventory to read when none is named: ./inventory.yaml (or .yml, .json) when there is one
+ * in `cwd`, else the bundled example; `why` says which, for the message every command prints.
+ */
+export function defaultInventory(cwd: string): { file: string; why: string } {
+  const local = LOCAL_INVENTORIES.find((name) => existsSync(join(cwd, name)));
+  if (local) return { file: local, why: 'found in this folder; name a file to read another' };
+  return {
+    file: bundledInventory(),
+    why: `the bundled example: no ${LOCAL_INVENTORIES.join(', ')} in this folder (clusrestore init writes one)`,
+  };
+}
+
 /** Reads, parses and validates an inventory file (YAML or JSON). The only inventory I/O. */
 export function loadInventory(file: string): Inventory {
   return parseInventory(readInventory(file), file);
@@ -29,9 +45,7 @@ export function readInventory(file: string): Buffer {
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    throw new IoError(
-      `cannot read the inventory ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
+    throw new IoError(`cannot read the inventory ${file}: ${fsErrorText(err)}`);
   }
   return bytes;
 }
