@@ -110,6 +110,15 @@ function progressReporter(enabled: boolean): {
   };
 }
 
+/** The inventory named, or the one a command reads without one, said on stderr. */
+async function inventoryFor(arg: string | undefined): Promise<string> {
+  if (arg !== undefined) return arg;
+  const { defaultInventory } = await import('./inventory/load.js');
+  const { file, why } = defaultInventory(process.cwd());
+  io.err(`clusrestore: reading the inventory ${file} (${why})`);
+  return file;
+}
+
 /** --format without `markdown`, which names the dry run's output, not a file format. */
 function fileFormats(formats: string[] | undefined): Format[] | undefined {
   const files = formats?.filter((f) => f !== 'markdown');
@@ -125,7 +134,7 @@ async function main(): Promise<void> {
     .option('debug', { type: 'boolean', default: false, describe: 'Print stack traces of errors' })
     .command(
       'generate [inventory]',
-      'Write the scripts and runbooks for every cluster of an inventory (the bundled example when none is given)',
+      'Write the scripts and runbooks for every cluster of an inventory (./inventory.yaml or .json when there is one, else the bundled example)',
       (y) =>
         y
           .positional('inventory', { type: 'string', describe: 'Inventory file (YAML or JSON)' })
@@ -180,7 +189,7 @@ async function main(): Promise<void> {
           try {
             return await generateCommand(
               {
-                inventory: argv.inventory,
+                inventory: await inventoryFor(argv.inventory),
                 outDir: argv.out,
                 clusters: argv.cluster,
                 formats: fileFormats(argv.format),
@@ -217,7 +226,7 @@ async function main(): Promise<void> {
         run(argv.debug, argv.json, async () => {
           const { validateCommand } = await import('./commands/validate.js');
           return validateCommand(
-            argv.inventory,
+            await inventoryFor(argv.inventory),
             { requirePwsh: argv.requirePwsh, json: argv.json },
             io,
           );
@@ -283,7 +292,7 @@ async function main(): Promise<void> {
         run(argv.debug, argv.json, async () => {
           const { simulateCommand } = await import('./commands/simulate.js');
           return simulateCommand(
-            argv.inventory,
+            await inventoryFor(argv.inventory),
             {
               cluster: argv.cluster,
               scenario: argv.scenario as ScenarioName,
@@ -320,11 +329,10 @@ async function main(): Promise<void> {
           .epilogue(EXIT_EPILOGUE),
       (argv) =>
         run(argv.debug, false, async () => {
-          const { bundledInventory } = await import('./inventory/load.js');
           const { reportCommand } = await import('./commands/report.js');
           io.out(
             await reportCommand({
-              inventory: argv.inventory ?? bundledInventory(),
+              inventory: await inventoryFor(argv.inventory),
               out: argv.out,
               against: argv.against,
               cluster: argv.cluster,
@@ -371,7 +379,9 @@ async function main(): Promise<void> {
     .strict()
     .recommendCommands()
     .help()
+    .alias('h', 'help')
     .version()
+    .alias('v', 'version')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err, y) => {
       if (err) throw err;

@@ -127,6 +127,25 @@ export function fileSystemError(err: unknown): IoError | undefined {
   return new IoError(e.message);
 }
 
+/** A file-system error in words, with its code: `no such file or folder (ENOENT)`. */
+export function fsErrorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOENT: 'no such file or folder',
+    EISDIR: 'it is a folder, not a file',
+    ENOTDIR: 'a part of its path is a file, not a folder',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EMFILE: 'too many open files',
+    ELOOP: 'too many symbolic links (a loop?)',
+    ENAMETOOLONG: 'the name is too long',
+  };
+  if (!code) return String((err as Error).message ?? err);
+  return `${words[code] ?? (err as Error).message ?? 'error'} (${code})`;
+}
+
 /** `simulate` needs PowerShell to run the generated script, and none was found. */
 export class PwshMissingError extends ClusrestoreError {
   readonly exitCode = 5;

@@ -59,8 +59,13 @@ export async function validateInventory(
     pwsh: pwsh ? { found: true, path: pwsh } : { found: false },
     refused,
     problems,
-    summary: `${ok ? 'OK' : 'FAILED'}: ${plan.clusters.length} clusters, ${files.length} files checked, .ps1 ${parsed}; ${problems.length + refused.length} problems.`,
+    summary: `${ok ? 'OK' : 'FAILED'}: ${count(plan.clusters.length, 'cluster')}, ${count(files.length, 'file')} checked, .ps1 ${parsed}; ${count(problems.length + refused.length, 'problem')}.`,
   };
+}
+
+/** `1 cluster`, `3 clusters`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** `clusrestore validate`: prints the report; exit 1 when anything was found. */

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isUtf8 } from 'node:buffer';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Document, LineCounter, Node } from 'yaml';
 import type { z } from 'zod';
-import { InventoryError, IoError, formatPath, type Diagnostic } from '../errors';
+import { InventoryError, IoError, formatPath, fsErrorText, type Diagnostic } from '../errors';
 import { sha256 } from '../sha256';
 import { packageRoot } from '../version';
 import { BUILTIN_DEFAULTS, PRESETS, defaultRestoreKey } from './presets';
@@ -17,6 +18,22 @@ export function bundledInventory(): string {
   return join(packageRoot(), 'examples', 'inventory.yaml');
 }
 
+/** The names an inventory in the current folder is looked for under, in this order. */
+export const LOCAL_INVENTORIES = ['inventory.yaml', 'inventory.yml', 'inventory.json'];
+
+/**
+ * The inventory to read when none is named: ./inventory.yaml (or .yml, .json) when there is one
+ * in `cwd`, else the bundled example; `why` says which, for the message every command prints.
+ */
+export function defaultInventory(cwd: string): { file: string; why: string } {
+  const local = LOCAL_INVENTORIES.find((name) => existsSync(join(cwd, name)));
+  if (local) return { file: local, why: 'found in this folder; name a file to read another' };
+  return {
+    file: bundledInventory(),
+    why: `the bundled example: no ${LOCAL_INVENTORIES.join(', ')} in this folder (clusrestore init writes one)`,
+  };
+}
+
 /** Reads, parses and validates an inventory file (YAML or JSON). The only inventory I/O. */
 export function loadInventory(file: string): Inventory {
   return parseInventory(readInventory(file), file);
@@ -28,9 +45,7 @@ export function readInventory(file: string): Buffer {
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    throw new IoError(
-      `cannot read the inventory ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
+    throw new IoError(`cannot read the inventory ${file}: ${fsErrorText(err)}`);
   }
   return bytes;
 }
@@ -42,6 +57,8 @@ export function readInventory(file: string): Buffer {
  */
 export function parseInventory(bytes: Buffer, file: string): Inventory {
   const hash = sha256(bytes);
+  const encoding = encodingProblem(bytes, file);
+  if (encoding) throw new InventoryError([{ file, ...encoding, path: '(file)' }]);
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   const locate = lazyLocator(text);
   const json = readJson(text);
@@ -49,6 +66,91 @@ export function parseInventory(bytes: Buffer, file: string): Inventory {
     return { file, sha256: hash, clusters: checkValue(json, locate, file), locate };
   const { doc, lineCounter } = parseYaml(text);
   return { file, sha256: hash, clusters: checkDocument(doc, lineCounter, locate, file), locate };
+}
+
+/**
+ * Why the bytes are not a UTF-8 text, located, or undefined. Decoding them anyway would turn each
+ * bad byte into U+FFFD, which would then reach the scripts as a value.
+ */
+export function encodingProblem(
+  bytes: Buffer,
+  file = 'FILE',
+): { line: number; col: number; message: string } | undefined {
+  const name = basename(file);
+  const to = name.replace(/(\.[^.]*)?$/, '.utf8$1');
+  const fix = (from: string) =>
+    `Save it as UTF-8: in PowerShell, Get-Content -Path ${name} | Set-Content -Encoding UTF8 -Path ${to}; or iconv -f ${from} -t UTF-8 ${name} > ${to}`;
+  const utf16 =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? 'UTF-16 little-endian with a byte-order mark'
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? 'UTF-16 big-endian with a byte-order mark'
+        : bytes.length >= 4 && bytes[0] !== 0 && bytes[1] === 0 && bytes[2] !== 0 && bytes[3] === 0
+          ? 'UTF-16 little-endian'
+          : bytes.length >= 4 &&
+              bytes[0] === 0 &&
+              bytes[1] !== 0 &&
+              bytes[2] === 0 &&
+              bytes[3] !== 0
+            ? 'UTF-16 big-endian'
+            : undefined;
+  if (utf16)
+    return {
+      line: 1,
+      col: 1,
+      message: `the file is ${utf16}, as Windows PowerShell 5.1's > and Out-File write text; clusrestore reads UTF-8 only. ${fix('UTF-16')}.`,
+    };
+  if (isUtf8(bytes)) {
+    const nul = bytes.indexOf(0);
+    if (nul < 0) return undefined;
+    return {
+      ...bytePosition(bytes, nul),
+      message: `byte 0x00 (NUL) at offset ${nul}: this is not a text file. An inventory is a YAML or JSON text file.`,
+    };
+  }
+  const bad = firstInvalidUtf8(bytes);
+  return {
+    ...bytePosition(bytes, bad),
+    message: bytes.includes(0)
+      ? `byte 0x${hex(bytes[bad])} at offset ${bad} is not valid UTF-8, and the file holds NUL bytes: this is not a text file. An inventory is a YAML or JSON text file.`
+      : `byte 0x${hex(bytes[bad])} at offset ${bad} is not valid UTF-8; the file was perhaps saved in a legacy code page such as Windows-1252. ${fix('WINDOWS-1252')}.`,
+  };
+}
+
+function hex(byte: number): string {
+  return byte.toString(16).toUpperCase().padStart(2, '0');
+}
+
+/** Line and column (in bytes, 1-based) of a byte offset. */
+function bytePosition(bytes: Buffer, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = bytes.indexOf(10); i >= 0 && i < offset; i = bytes.indexOf(10, i + 1))
+    [line, start] = [line + 1, i + 1];
+  return { line, col: offset - start + 1 };
+}
+
+/** Offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629). */
+function firstInvalidUtf8(b: Buffer): number {
+  // The offset of the sequence's first byte: in a Windows-1252 file that is the byte that shows.
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n =
+      c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    // The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF.
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    if (i + 1 >= b.length || b[i + 1] < lo || b[i + 1] > hi) return i;
+    for (let k = 2; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return 0;
 }
 
 /** The value of a JSON text, or undefined when it is not JSON (it is then read as YAML). */
@@ -105,7 +207,10 @@ function checkDocument(
           line: pos.line,
           col: pos.col,
           path: '(syntax)',
-          message: firstLine(e.message),
+          message:
+            e.code === 'MULTIPLE_DOCS'
+              ? 'a second YAML document starts here (a line ---): an inventory is one document. Remove the --- line, or keep the clusters of every document under one clusters: list.'
+              : firstLine(e.message),
         };
       }),
     );
@@ -122,6 +227,8 @@ function checkValue(value: unknown, locate: Locator, file: string): ClusterConfi
     diagnostics.push({ file, line, col, path: formatPath(path), message });
   };
 
+  // Read from the raw value, so that a duplicate shows with every other problem, not after them.
+  reportDuplicates(value, report);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) reportIssue(issue, report);
     throw new InventoryError(sortDiagnostics(diagnostics));
@@ -251,42 +358,79 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** Applies presets and defaults, and checks what spans clusters (duplicates). */
-function resolveClusters(raw: RawInventory, report: Reporter): ClusterConfig[] {
-  const defaults = raw.defaults ?? {};
+/**
+ * Names given twice: a cluster name across the inventory, a node across clusters or within one,
+ * a format within a list. Read from the raw value, whatever else is wrong with it.
+ */
+function reportDuplicates(value: unknown, report: Reporter): void {
+  const clusters = (value as { clusters?: unknown } | null)?.clusters;
+  if (!Array.isArray(clusters)) return;
+  const raw = clusters.map((c) =>
+    c !== null && typeof c === 'object' ? (c as Record<string, unknown>) : {},
+  );
+  const taken = new Set(
+    raw.flatMap((c) => (typeof c.name === 'string' ? [c.name.toUpperCase()] : [])),
+  );
   const seenCluster = new Map<string, number>();
   const seenNode = new Map<string, number>();
+  raw.forEach((c, i) => {
+    const at = (...p: Path): Path => ['clusters', i, ...p];
+    if (typeof c.name === 'string') {
+      const first = seenCluster.get(c.name.toUpperCase());
+      if (first !== undefined) {
+        const free = freeName(c.name, taken);
+        taken.add(free.toUpperCase());
+        report(
+          at('name'),
+          `duplicate cluster name "${c.name}" (also clusters[${first}]; names are not case sensitive). Example: name: ${free}`,
+        );
+      } else seenCluster.set(c.name.toUpperCase(), i);
+    }
+    const local = new Set<string>();
+    if (Array.isArray(c.nodes))
+      c.nodes.forEach((n: unknown, j) => {
+        if (typeof n !== 'string') return;
+        const u = n.toUpperCase();
+        if (local.has(u))
+          report(
+            at('nodes', j),
+            `node "${n}" is listed twice in this cluster (names are not case sensitive). Example: nodes: [EXNODE1, EXNODE2]`,
+          );
+        else if (seenNode.has(u) && seenNode.get(u) !== i)
+          report(
+            at('nodes', j),
+            `node "${n}" is already a node of clusters[${seenNode.get(u)}]; a node belongs to one cluster. Example: nodes: [EXNODE3]`,
+          );
+        local.add(u);
+        if (!seenNode.has(u)) seenNode.set(u, i);
+      });
+    if (Array.isArray(c.formats) && new Set(c.formats).size !== c.formats.length)
+      report(at('formats'), `lists a format twice. Example: ${FIELD_EXAMPLES.formats}`);
+  });
+}
+
+/**
+ * A cluster name no other cluster has, for the example of a duplicate: the trailing number
+ * counted up (EXCL01 -> EXCL02), or a 2 added; at most 15 characters, as NetBIOS allows.
+ */
+export function freeName(name: string, taken: Set<string>): string {
+  const m = /^(.*?)(\d*)$/.exec(name)!;
+  const [stem, digits] = [m[1], m[2]];
+  for (let n = digits ? Number(digits) + 1 : 2; n < 100000; n++) {
+    const num = String(n).padStart(digits.length, '0');
+    const candidate = stem.slice(0, 15 - num.length) + num;
+    if (!taken.has(candidate.toUpperCase())) return candidate;
+  }
+  return name;
+}
+
+/** Applies presets and defaults. */
+function resolveClusters(raw: RawInventory, report: Reporter): ClusterConfig[] {
+  const defaults = raw.defaults ?? {};
   const out: ClusterConfig[] = [];
 
   raw.clusters.forEach((c: RawCluster, i) => {
     const at = (...p: Path): Path => ['clusters', i, ...p];
-    const first = seenCluster.get(c.name.toUpperCase());
-    if (first !== undefined) {
-      report(
-        at('name'),
-        `duplicate cluster name "${c.name}" (also clusters[${first}]; names are not case sensitive). Example: name: ${c.name}2`,
-      );
-    } else seenCluster.set(c.name.toUpperCase(), i);
-
-    const local = new Set<string>();
-    c.nodes.forEach((n, j) => {
-      const u = n.toUpperCase();
-      if (local.has(u))
-        report(
-          at('nodes', j),
-          `node "${n}" is listed twice in this cluster. Example: nodes: [EXNODE1, EXNODE2]`,
-        );
-      else if (seenNode.has(u) && seenNode.get(u) !== i)
-        report(
-          at('nodes', j),
-          `node "${n}" is already a node of clusters[${seenNode.get(u)}]; a node belongs to one cluster. Example: nodes: [EXNODE3]`,
-        );
-      local.add(u);
-      if (!seenNode.has(u)) seenNode.set(u, i);
-    });
-    if (c.formats && new Set(c.formats).size !== c.formats.length)
-      report(at('formats'), `lists a format twice. Example: ${FIELD_EXAMPLES.formats}`);
-
     const sources = {} as Record<SettingName, Path>;
     const pick = <T>(
       name: SettingName,

@@ -6,6 +6,7 @@
  *   quoting for arbitrary strings (see README "Security").
  * A rule returns the problem as a sentence that ends with a valid example, or undefined.
  */
+import type { ClusterConfig, SettingName } from './types';
 
 /** A field's rule: the check and the example shown with every problem. */
 export interface FieldRule {
@@ -171,6 +172,25 @@ export const CMD_RULES = {
 } as const;
 
 export type CmdField = keyof typeof CMD_RULES;
+
+/** The settings a .cmd script holds, each with the allow-list its values must pass. */
+export const CMD_FIELDS: {
+  setting: SettingName;
+  field: CmdField;
+  values: (c: ClusterConfig) => string[];
+}[] = [
+  { setting: 'name', field: 'clusterName', values: (c) => [c.name] },
+  { setting: 'nodes', field: 'nodeName', values: (c) => c.nodes },
+  { setting: 'serviceName', field: 'serviceName', values: (c) => [c.serviceName] },
+  { setting: 'resourceName', field: 'resourceName', values: (c) => [c.resourceName] },
+  { setting: 'restoreKey', field: 'restoreKey', values: (c) => [c.restoreKey] },
+  { setting: 'logFolder', field: 'logFolder', values: (c) => [c.logFolder] },
+];
+
+/** True when a value of the cluster is outside its cmd allow-list: it gets no .cmd. */
+export function cmdRefused(c: ClusterConfig): boolean {
+  return CMD_FIELDS.some(({ field, values }) => values(c).some((v) => cmdProblem(field, v)));
+}
 
 /**
  * Why `value` cannot be written into a .cmd script, or undefined. Called after the general rules

@@ -1,7 +1,7 @@
 import { UsageError, formatPath, type Diagnostic } from '../errors';
 import type { Format } from '../inventory/presets';
-import { cmdProblem, type CmdField } from '../inventory/rules';
-import type { ClusterConfig, Inventory, SettingName } from '../inventory/types';
+import { CMD_FIELDS, cmdProblem } from '../inventory/rules';
+import type { ClusterConfig, Inventory } from '../inventory/types';
 import { outputFolder, outputPath, renderText, templateContext } from '../render/engine';
 import { Scratch, encodeOutput, encodeOutputInto } from '../render/output';
 import { sha256 } from '../sha256';
@@ -106,19 +106,6 @@ export interface PlanOptions {
   /** Called after each cluster is rendered. */
   onProgress?: (done: number, total: number) => void;
 }
-
-const CMD_FIELDS: {
-  setting: SettingName;
-  field: CmdField;
-  values: (c: ClusterConfig) => string[];
-}[] = [
-  { setting: 'name', field: 'clusterName', values: (c) => [c.name] },
-  { setting: 'nodes', field: 'nodeName', values: (c) => c.nodes },
-  { setting: 'serviceName', field: 'serviceName', values: (c) => [c.serviceName] },
-  { setting: 'resourceName', field: 'resourceName', values: (c) => [c.resourceName] },
-  { setting: 'restoreKey', field: 'restoreKey', values: (c) => [c.restoreKey] },
-  { setting: 'logFolder', field: 'logFolder', values: (c) => [c.logFolder] },
-];
 
 /** Why this cluster gets no .cmd: each value outside its cmd allow-list, located. */
 export function cmdRefusals(inv: Inventory, c: ClusterConfig): Diagnostic[] {

@@ -20,6 +20,9 @@ import {
 import { templateLeftovers } from '../checks/template';
 import { happyPathFor, type RunbookHappyPath } from '../procedure/happy-path';
 import { TOOL_VERSION, packageRoot } from '../version';
+import { cmdRefused } from '../inventory/rules';
+import { sha256 } from '../sha256';
+import { Scratch, encodeOutputInto } from './output';
 import { cmdText, cmdValue, intLiteral, mdCode, psArray, psLiteral } from './escape';
 import { settingsSha256 } from './settings';
 
@@ -48,6 +51,38 @@ export interface TemplateContext {
   files: Record<Format, string>;
   /** The simulated happy path with this cluster's values (runbook; src/procedure/happy-path.ts). */
   happyPath: RunbookHappyPath;
+  /** The scripts this cluster gets: its formats, less a .cmd refused for a value (runbook). */
+  scriptFormats: ScriptFormat[];
+  /** What the change reviewer approves and the operator runs (runbook). */
+  review: ReviewFacts;
+}
+
+export type ScriptFormat = 'ps1' | 'cmd';
+
+/** One script as the runbook names it for approval. */
+export interface ReviewedScript {
+  format: ScriptFormat;
+  /** Relative to the output folder, with `/`. */
+  path: string;
+  /** Where the runbook tells the operator to put it on the node: the log folder. */
+  nodePath: string;
+  /** SHA-256 of the script's bytes as written; computed when first read. */
+  sha256: string;
+  /** The exact commands, for a code span. */
+  hashCommand: string;
+  dryRun: string;
+  run: string;
+}
+
+/** The reviewer's facts: the scripts with their hashes and commands, and the longest run. */
+export interface ReviewFacts {
+  scripts: ReviewedScript[];
+  /** The timeouts added up: what the PowerShell script can wait at most, in seconds. */
+  ps1WaitSec: number;
+  /** The same for the cmd script, whose /wait on the online is followed by up to as long polling. */
+  cmdWaitSec: number;
+  /** Brings the resource online by hand once the key is consumed (cluster.exe, on any version). */
+  onlineCommand: string;
 }
 
 /** File name of each output, relative to the cluster's folder. */
@@ -71,7 +106,10 @@ export function outputPath(clusterName: string, format: Format): string {
 
 export function templateContext(cluster: ClusterConfig): TemplateContext {
   const { sources: _sources, ...plain } = cluster;
-  return {
+  const scriptFormats = (['ps1', 'cmd'] as const).filter(
+    (f) => cluster.formats.includes(f) && !(f === 'cmd' && cmdRefused(cluster)),
+  );
+  const context: TemplateContext = {
     tool: { name: 'clusrestore', version: TOOL_VERSION },
     settingsSha256: settingsSha256(cluster),
     cluster: plain,
@@ -82,8 +120,68 @@ export function templateContext(cluster: ClusterConfig): TemplateContext {
     cmdExitCodes: CMD_EXIT_CODES,
     files: outputFileNames(cluster.name),
     happyPath: happyPathFor(cluster),
+    scriptFormats,
+    review: undefined as unknown as ReviewFacts,
+  };
+  context.review = reviewFacts(cluster, scriptFormats, context);
+  return context;
+}
+
+/**
+ * The runbook's approval facts. Each script's hash is computed when the runbook reads it, from
+ * the text renderText kept for this context, so the scripts are not rendered twice.
+ */
+function reviewFacts(
+  cluster: ClusterConfig,
+  formats: ScriptFormat[],
+  context: TemplateContext,
+): ReviewFacts {
+  const { serviceStartSec: s, recoverySec: r, resourceOnlineSec: o } = cluster.timeouts;
+  const folder = cluster.logFolder.replace(/\\+$/, '');
+  const scripts = formats.map((format): ReviewedScript => {
+    const file = outputFileNames(cluster.name)[format];
+    const nodePath = `${folder}\\${file}`;
+    let hash: string | undefined;
+    const script = {
+      format,
+      path: outputPath(cluster.name, format),
+      nodePath,
+      hashCommand:
+        format === 'ps1'
+          ? `Get-FileHash -Algorithm SHA256 -LiteralPath ${psLiteral(nodePath)}`
+          : `certutil -hashfile "${nodePath}" SHA256`,
+      dryRun: format === 'ps1' ? `& ${psLiteral(nodePath)} -WhatIf` : `"${nodePath}" /dryrun`,
+      run:
+        format === 'ps1'
+          ? `& ${psLiteral(nodePath)} -ResultPath ${psLiteral(`${folder}\\restore-${cluster.name}-result.json`)}`
+          : `"${nodePath}"`,
+    } as ReviewedScript;
+    Object.defineProperty(script, 'sha256', {
+      enumerable: true,
+      get: () =>
+        (hash ??= sha256(
+          encodeOutputInto(
+            format,
+            scriptTexts.get(context)?.[format] ?? renderText(format, context),
+            hashScratch,
+          ),
+        )),
+    });
+    return script;
+  });
+  return {
+    scripts,
+    ps1WaitSec: s + r + o,
+    cmdWaitSec: s + r + 2 * o,
+    onlineCommand: `cluster resource "${cluster.resourceName}" /online`,
   };
 }
+
+/** The bytes a runbook's hash is taken of, encoded into one reused buffer. */
+const hashScratch = new Scratch();
+
+/** Each context's rendered scripts, for the runbook's hashes (dropped with the context). */
+const scriptTexts = new WeakMap<TemplateContext, Partial<Record<ScriptFormat, string>>>();
 
 /** `90` -> `90 seconds`, `600` -> `10 minutes`, `5400` -> `90 minutes`. */
 export function timeoutText(value: unknown): string {
@@ -171,7 +269,13 @@ export function renderText(format: Format, context: TemplateContext): string {
     compiled.set(format, template);
   }
   try {
-    return template(context);
+    const text = template(context);
+    if (format !== 'runbook') {
+      const texts = scriptTexts.get(context) ?? {};
+      texts[format] = text;
+      scriptTexts.set(context, texts);
+    }
+    return text;
   } catch (err) {
     throw templateError(format, err);
   }

@@ -23,7 +23,10 @@ describe('generate', () => {
   it('writes every cluster\u2019s files and a manifest from the bundled example, and leaves identical files alone on a rerun', () => {
     const dir = tempDir();
     const first = cli(['generate', '--out', 'out'], dir);
-    expect(first.stderr).toBe('');
+    // The one line on stderr names the inventory read, since none was given.
+    expect(first.stderr).toBe(
+      `clusrestore: reading the inventory ${EXAMPLE} (the bundled example: no inventory.yaml, inventory.yml, inventory.json in this folder (clusrestore init writes one))\n`,
+    );
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Done: 9 to create, 0 to update, 0 unchanged in 3 clusters.');
     const out = join(dir, 'out');

@@ -8,7 +8,6 @@ import {
   calls,
   describePwsh,
   expectUntouched,
-  fixtureClusters,
   generatedPs1,
   runEntries,
 } from '../helpers/pwsh';
@@ -103,10 +102,7 @@ describePwsh('generated .ps1 on the real-node scenarios (issue 14)', () => {
         ...EXAMPLE.cluster,
         timeouts: { ...EXAMPLE.cluster.timeouts, recoverySec: budget },
       };
-      const script = encodeOutput(
-        'ps1',
-        renderText('ps1', templateContext(shortWait, fixtureClusters('example').sha256)),
-      );
+      const script = encodeOutput('ps1', renderText('ps1', templateContext(shortWait)));
       const node = {
         ...EXAMPLE.cluster,
         timeouts: { ...EXAMPLE.cluster.timeouts, recoverySec: 2 * budget },

@@ -140,7 +140,7 @@ describe('parseInventory refuses, naming file:line:col, path, the problem and an
       'duplicate cluster names, in any case',
       GOOD + '  - name: excl01\n    nodes: [EXNODE9]\n',
       [
-        'inv.yaml:7:11 clusters[1].name: duplicate cluster name "excl01" (also clusters[0]; names are not case sensitive). Example: name: excl012',
+        'inv.yaml:7:11 clusters[1].name: duplicate cluster name "excl01" (also clusters[0]; names are not case sensitive). Example: name: excl02',
       ],
     ],
     [

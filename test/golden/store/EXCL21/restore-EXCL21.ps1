@@ -96,6 +96,7 @@
         70: verify-failed
         80: declined
 #>
+
 #Requires -Version 5.1
 # PositionalBinding off: -RestoreKeyFrom is an explicit opt-in, so no bare path may bind to it.
 [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', PositionalBinding = $false)]
