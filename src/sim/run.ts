@@ -36,6 +36,8 @@ export const SCENARIOS = [
   'service-stops',
   'service-dies-after-online',
   'service-removed',
+  'service-stop-pending',
+  'service-paused',
 ] as const;
 
 /** One named starting state of the simulated node. */

@@ -54,13 +54,16 @@ export const SCENARIO_TEXT: Record<ScenarioName, string> = {
   'localized-cluster-exe':
     'no FailoverClusters cmdlets, and cluster.exe prints its status words in French',
   'wow64-host': 'the script runs in 32-bit PowerShell on 64-bit Windows (WOW64)',
-  'backup-fails': 'reg.exe export of the key fails (access denied)',
+  'backup-fails':
+    'reg.exe export of the key fails part-way (the volume fills); the file it created stays, holding the header',
   'online-with-key':
     'the resource is online and the service running while the key is still there: not yet recovered',
   'service-stops': 'the service goes StartPending, then stops on its own during the start',
   'service-dies-after-online':
     'the service process ends right after the resource came online; the cluster notices at its next IsAlive poll',
   'service-removed': 'an administrator deletes the service (sc delete) right after the key export',
+  'service-stop-pending': 'the service is still stopping (StopPending) when the script starts',
+  'service-paused': 'the service is Paused when the script starts',
 };
 
 /** One line of a step: a command that changed the node, a wait, a change of the model, an event. */

@@ -131,8 +131,8 @@ export interface NodeSpec {
   flip?: { read: number; state: string };
   /** The local cluster's name in HKLM\Cluster (default: the inventory's). */
   localCluster?: string;
-  /** stubs/sc.cmd's mode: translated labels and words. */
-  sc?: 'localized';
+  /** stubs/sc.cmd's mode: translated labels and words, or a stopped service reported as StopPending or Paused. */
+  sc?: 'localized' | 'stop-pending' | 'paused';
   /** stubs/reg.cmd's mode: reads of the key denied once the service started, or export fails. */
   reg?: 'deny-while-started' | 'export-fails';
   /** Whether the online restore left the Restore in Progress key (default true). */

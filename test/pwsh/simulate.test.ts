@@ -69,6 +69,8 @@ const SCENARIO_CASES: [string, ScriptExitName, VerdictKind][] = [
   ['service-stops', 'service-failed', 'failed'],
   ['service-dies-after-online', 'verify-failed', 'failed'],
   ['service-removed', 'unexpected-error', 'failed'],
+  ['service-stop-pending', 'preflight-failed', 'stopped'],
+  ['service-paused', 'preflight-failed', 'stopped'],
 ];
 
 /** Every scenario is simulated up front, on a shared machine: a generous limit, not a speed test. */
