@@ -4,7 +4,7 @@
 const { writeFileSync } = require('node:fs');
 const { relative } = require('node:path');
 const { recordHappyPath } = require('../dist/commands/simulate');
-const { HAPPY_PATH_FILE } = require('../dist/sim/happy-path');
+const { HAPPY_PATH_FILE } = require('../dist/procedure/happy-path');
 
 recordHappyPath().then(
   (data) => {

@@ -13,7 +13,8 @@ export {
   SimulateDocument,
 } from './contract';
 export { SCENARIOS, type ScenarioName } from './sim/run';
-export { simulateText, type SimulateDoc, type SimulatedRun } from './sim/timeline';
+export { type SimulateDoc, type SimulatedRun } from './sim/timeline';
+export { simulateText } from './sim/view';
 export { CLI_EXIT_CODES, SCRIPT_EXIT_CODES, type ScriptExitCode } from './procedure/exit-codes';
 export { bundledInventory, loadInventory, parseInventory } from './inventory/load';
 export { PRESETS, FORMATS, type Format, type PresetName } from './inventory/presets';

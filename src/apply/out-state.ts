@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { IoError } from '../errors';
 import type { Manifest, OutState } from '../plan/build';
@@ -24,38 +24,12 @@ export function readOutState(outDir: string): OutState {
   return { manifest, manifestBytes, read, exists: outPathExists(outDir) };
 }
 
-/**
- * Reads a file below the output folder, or undefined when there is none. With `reuse`, every
- * file is read into one buffer that grows as needed: the bytes are only valid until the next
- * read (render threads: 10,000 clusters' worth of fresh buffers only feed the GC).
- */
-export function outFileReader(
-  outDir: string,
-  opts: { reuse?: boolean } = {},
-): (path: string) => Buffer | undefined {
-  let buffer = Buffer.allocUnsafe(opts.reuse ? 256 * 1024 : 0);
-  const readInto = (full: string): Buffer => {
-    const fd = openSync(full, 'r');
-    try {
-      let length = 0;
-      for (;;) {
-        if (length === buffer.length) {
-          const bigger = Buffer.allocUnsafe(buffer.length * 2);
-          buffer.copy(bigger);
-          buffer = bigger;
-        }
-        const n = readSync(fd, buffer, length, buffer.length - length, null);
-        if (n === 0) return buffer.subarray(0, length);
-        length += n;
-      }
-    } finally {
-      closeSync(fd);
-    }
-  };
+/** Reads a file below the output folder, or undefined when there is none. */
+export function outFileReader(outDir: string): (path: string) => Buffer | undefined {
   return (path) => {
     const full = join(outDir, path);
     try {
-      return opts.reuse ? readInto(full) : readFileSync(full);
+      return readFileSync(full);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

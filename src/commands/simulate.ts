@@ -3,9 +3,10 @@ import { bundledInventory, loadInventory, parseInventory } from '../inventory/lo
 import type { ClusterConfig, Inventory } from '../inventory/types';
 import { encodeOutput } from '../render/output';
 import { outputFileNames, renderText, templateContext } from '../render/engine';
-import { HAPPY_PATH_INVENTORY, happyPathData, type HappyPathData } from '../sim/happy-path';
+import { HAPPY_PATH_INVENTORY, type HappyPathData } from '../procedure/happy-path';
 import { NAIVE_SCRIPT, naiveArgs, runScenario, type ScenarioName } from '../sim/run';
-import { SCENARIO_TEXT, buildRunView, simulateText, type SimulateDoc } from '../sim/timeline';
+import { SCENARIO_TEXT, buildRunView, happyPathData, type SimulateDoc } from '../sim/timeline';
+import { simulateText } from '../sim/view';
 import type { Io } from './io';
 import { findPwsh } from '../checks/powershell';
 import { TOOL_VERSION } from '../version';

@@ -17,7 +17,7 @@ import {
   type Step,
 } from '../procedure/steps';
 import { templateLeftovers } from '../checks/template';
-import { happyPathFor, type RunbookHappyPath } from '../sim/happy-path';
+import { happyPathFor, type RunbookHappyPath } from '../procedure/happy-path';
 import { TOOL_VERSION, packageRoot } from '../version';
 import { cmdText, cmdValue, intLiteral, mdCode, psArray, psLiteral } from './escape';
 
@@ -43,7 +43,7 @@ export interface TemplateContext {
   /** The rows the cmd script can return (its table and usage text). */
   cmdExitCodes: typeof CMD_EXIT_CODES;
   files: Record<Format, string>;
-  /** The simulated happy path with this cluster's values (runbook; src/sim/happy-path.ts). */
+  /** The simulated happy path with this cluster's values (runbook; src/procedure/happy-path.ts). */
   happyPath: RunbookHappyPath;
 }
 

@@ -1,13 +1,8 @@
 import { createHash } from 'node:crypto';
 import { SCRIPT_EXIT_CODES } from '../procedure/exit-codes';
 import { whatIfLine, type Step } from '../procedure/steps';
-import {
-  SCENARIO_TEXT,
-  compareText,
-  runText,
-  type SimulateDoc,
-  type SimulatedRun,
-} from '../sim/timeline';
+import { SCENARIO_TEXT, type SimulateDoc, type SimulatedRun } from '../sim/timeline';
+import { compareText, runText } from '../sim/view';
 import type { ScenarioName } from '../sim/run';
 import { html } from './escape';
 import { SWIMLANE_DEFS, swimlaneSvg } from './swimlane';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulateCluster } from '../commands/simulate';
 import type { ClusterConfig } from '../inventory/types';
-import { HAPPY_PATH_INVENTORY, substituteTokens } from '../sim/happy-path';
-import { commandLine, type SimulateDoc, type SimulatedRun } from '../sim/timeline';
+import { HAPPY_PATH_INVENTORY, commandLine, substituteTokens } from '../procedure/happy-path';
+import type { SimulateDoc, SimulatedRun } from '../sim/timeline';
 import { packageRoot } from '../version';
 
 /**

@@ -1,3 +1,9 @@
+import {
+  HAPPY_PATH_INVENTORY,
+  commandLine,
+  type HappyPathData,
+  type HappyPathLine,
+} from '../procedure/happy-path';
 import type {
   ScenarioName,
   ScenarioRun,
@@ -8,9 +14,10 @@ import type {
 } from './run';
 
 /**
- * The reviewer's view of a simulated run: runScenario()'s raw timeline (every call the script
- * made, every change of the model, every event) grouped into the script's steps, with polling
- * folded into waits, the node's state after each step, and a verdict. Pure: no I/O.
+ * Builds the reviewer's view of a simulated run: runScenario()'s raw timeline (every call the
+ * script made, every change of the model, every event) grouped into the script's steps, with
+ * polling folded into waits, the node's state after each step, and a verdict. Pure: no I/O.
+ * view.ts prints what this builds.
  */
 
 /** What each scenario's node looks like before the script runs, for the header. */
@@ -214,11 +221,6 @@ const STEP_SIGNATURE: Record<string, (e: SimTimelineEntry) => boolean> = {
     /Registry::|^HK/i.test(String(e.args?.[0] ?? '')),
   'online-resource': isOnlineRequest,
 };
-
-/** A command line as typed: arguments with blanks in double quotes. */
-export function commandLine(name: string, args: string[]): string {
-  return [name, ...args.map((a) => (/\s/.test(a) || a === '' ? `"${a}"` : a))].join(' ');
-}
 
 /** The entries of the n-th script run (1-based), and the run markers around them. */
 function runSlice(timeline: SimTimelineEntry[], n: number) {
@@ -622,133 +624,41 @@ export function durationText(seconds: number): string {
   return parts.filter(Boolean).join(' ');
 }
 
-const KIND_WORD: Record<TimelineItem['kind'], string> = {
-  action: 'run',
-  wait: 'wait',
-  change: 'change',
-  event: 'event',
-};
-
-/** The view of one run as terminal text. */
-export function runText(v: SimulatedRun): string {
-  const out: string[] = [];
-  const pad = ' '.repeat(9);
-  out.push(`Before   ${briefText(v.before)}`);
-  let stepNo = 0;
-  for (const b of v.blocks) {
-    out.push('');
-    if (b.id === 'checks' || b.id === 'final-check') {
-      const failed = b.checks.filter((c) => !c.ok).length;
-      const title = b.id === 'checks' ? 'Read-only checks' : 'Final check';
-      out.push(
-        `${clock(b.t)}  ${title}: ${failed ? `${failed} of ${b.checks.length} FAILED` : `${b.checks.length} passed`}`,
-      );
-      const width = Math.max(0, ...b.checks.map((c) => c.name.length));
-      for (const c of b.checks)
-        out.push(`${pad}  ${c.ok ? 'ok    ' : 'FAILED'}  ${c.name.padEnd(width)}  ${c.detail}`);
-    } else if (b.id === 'run') {
-      out.push(`${clock(b.t)}  The script ran (${b.status})`);
-    } else {
-      stepNo++;
-      out.push(
-        `${clock(b.t)}  Step ${stepNo} ${b.id}: ${b.status.toUpperCase()}${b.detail ? `. ${b.detail}` : ''}`,
-      );
-      out.push(`${pad}${b.operation}, on ${b.target}`);
-    }
-    for (const i of b.items) {
-      let line = `${clock(i.t)}    ${KIND_WORD[i.kind].padEnd(6)}  `;
-      if (i.kind === 'action') {
-        line += `${i.text}  ->  ${i.result || '(no output)'}`;
-        if (i.tEnd !== undefined && i.tEnd > i.t) line += `  (returned at ${clock(i.tEnd)})`;
-      } else if (i.kind === 'event') {
-        const judged =
-          i.event!.expected === true
-            ? ' (expected, harmless)'
-            : i.event!.expected === false
-              ? ' (a failure)'
-              : '';
-        line += `${i.text}${judged}: ${i.event!.message}`;
-      } else {
-        line += i.text;
-      }
-      out.push(line);
-    }
-    // A phase without items changed nothing: its state is the one above.
-    if (b.items.length || b.id === 'checks') out.push(`${pad}After: ${briefText(b.after)}`);
-  }
-  out.push('');
-  if (v.message) out.push(`The script said: ${v.message}`);
-  out.push(
-    `Exit code ${v.exitCode}${v.outcome ? ` (${v.outcome})` : ''}, after ${clock(v.duration)} of virtual time.`,
-  );
-  out.push(v.verdict.text);
-  return out.join('\n');
-}
-
-/** The whole `clusrestore simulate` output as terminal text. */
-export function simulateText(doc: SimulateDoc): string {
-  const out: string[] = [];
-  const header = (v: SimulatedRun, what: string) =>
-    `${what}: ${commandLine(v.script, v.args)} on node ${doc.node} of cluster ${doc.cluster}`;
-  out.push(header(doc.run, 'Simulated run'));
-  out.push(`Scenario ${doc.scenario}: ${doc.scenarioText}.`);
-  out.push(
-    'The script runs unchanged in pwsh against the simulated node; times are virtual, from the start of the run.',
-  );
-  out.push('');
-  out.push(runText(doc.run));
-  if (doc.naive) {
-    out.push('');
-    out.push('-'.repeat(100));
-    out.push(header(doc.naive, 'The naive order for comparison (resource online first)'));
-    out.push('');
-    out.push(runText(doc.naive));
-    out.push('');
-    out.push('-'.repeat(100));
-    out.push(compareText(doc.run, doc.naive));
-  }
-  return out.join('\n');
-}
-
-/** The two orders side by side. */
-export function compareText(ours: SimulatedRun, naive: SimulatedRun): string {
-  const keyFate = (v: SimulatedRun) =>
-    v.keyLostAt !== null
-      ? `deleted by the checkpoint at ${clock(v.keyLostAt)}`
-      : v.keyConsumedAt !== null
-        ? `consumed by the engine at ${clock(v.keyConsumedAt)}`
-        : v.after.keyPresent
-          ? 'still there'
-          : v.before.keyPresent
-            ? 'gone'
-            : 'missing from the start';
-  const events = (v: SimulatedRun) =>
-    v.events.length
-      ? v.events
-          .map(
-            (e) =>
-              `${e.log} ${e.id}${/-528\b/.test(e.message) ? ' (-528)' : ''}${e.expected === true ? ' (expected)' : ''}`,
-          )
-          .join(', ')
-      : 'none';
-  const rows: [string, string, string][] = [
-    ['', 'clusrestore: service first', 'naive: resource online first'],
-    [
-      'exit code',
-      `${ours.exitCode}${ours.outcome ? ` (${ours.outcome})` : ''}`,
-      `${naive.exitCode}${naive.outcome ? ` (${naive.outcome})` : ''}`,
-    ],
-    ['restore key', keyFate(ours), keyFate(naive)],
-    ['events', events(ours), events(naive)],
-    ['service at the end', ours.after.service, naive.after.service],
-    ['resource at the end', ours.after.resource, naive.after.resource],
-    ['database', ours.after.database, naive.after.database],
-    ['verdict', VERDICT_LABEL[ours.verdict.kind], VERDICT_LABEL[naive.verdict.kind]],
-  ];
-  const w0 = Math.max(...rows.map((r) => r[0].length));
-  const w1 = Math.max(...rows.map((r) => r[1].length));
-  return [
-    'Side by side, from the same starting node:',
-    ...rows.map((r) => `  ${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`.trimEnd()),
-  ].join('\n');
+/** The runbook's form of a simulated run: no times, no reads, only what changed and why. */
+export function happyPathData(run: SimulatedRun): HappyPathData {
+  if (run.verdict.kind !== 'safe')
+    throw new Error(`the happy path did not end safe: ${run.verdict.text}`);
+  return {
+    comment:
+      'Written by `npm run refresh:timeline` from a simulated run on the canonical cluster in "inventory"; each runbook shows it with the tokens replaced by its own values. Do not edit.',
+    inventory: HAPPY_PATH_INVENTORY,
+    scenario: 'restored',
+    exitCode: run.exitCode,
+    outcome: run.outcome,
+    verdict: run.verdict.kind,
+    blocks: run.blocks.map((b) => ({
+      id: b.id,
+      status: b.status,
+      checks: b.checks.map((c) => c.name),
+      lines: b.items.flatMap((i): HappyPathLine[] => {
+        if (i.kind === 'action')
+          return [
+            {
+              kind: 'action',
+              command: i.command!.name,
+              args: i.command!.args,
+              result: i.result ?? '',
+            },
+          ];
+        if (i.kind === 'change') return [{ kind: 'change', text: i.text }];
+        if (i.kind === 'event') return [{ kind: 'event', ...i.event! }];
+        return [];
+      }),
+      after: {
+        keyPresent: b.after.keyPresent,
+        service: b.after.service,
+        resource: b.after.resource,
+      },
+    })),
+  };
 }

@@ -129,12 +129,21 @@ export interface NodeSpec {
   online?: 'ok' | 'fail' | 'pending' | 'service-dies';
   /** At the Nth status read the resource is found in this state (stubs/cluster.cmd STUB_FLIP). */
   flip?: { read: number; state: string };
+  /**
+   * The cluster's restart policy acts on a Failed resource right before or right after the
+   * table of the Nth status read (stubs/cluster.cmd STUB_RESTART), with the resource's
+   * RestartAction and RestartThreshold (defaults 2 and 3, as Microsoft documents them).
+   */
+  restart?: { read: number; when: 'before' | 'after'; action?: number; threshold?: number };
   /** The local cluster's name in HKLM\Cluster (default: the inventory's). */
   localCluster?: string;
   /** stubs/sc.cmd's mode: translated labels and words, or a stopped service reported as StopPending or Paused. */
   sc?: 'localized' | 'stop-pending' | 'paused';
-  /** stubs/reg.cmd's mode: reads of the key denied once the service started, or export fails. */
-  reg?: 'deny-while-started' | 'export-fails';
+  /**
+   * stubs/reg.cmd's mode: reads of the key denied once the service started, export fails, the
+   * key denied from the start (its parent still lists it), or the key and its parent denied.
+   */
+  reg?: 'deny-while-started' | 'export-fails' | 'deny-key' | 'deny-parent';
   /** Whether the online restore left the Restore in Progress key (default true). */
   key?: boolean;
   /** Whether the user is an administrator (default true). */
@@ -353,6 +362,9 @@ export class WineNode {
       STUB_ONLINE: spec.onlineFails ? 'fail' : (spec.online ?? 'ok'),
       STUB_ELEVATED: spec.elevated === false ? '0' : '1',
       STUB_FLIP: spec.flip ? `${spec.flip.read}:${spec.flip.state}` : '',
+      STUB_RESTART: spec.restart ? `${spec.restart.read}:${spec.restart.when}` : '',
+      STUB_RESTART_ACTION: String(spec.restart?.action ?? 2),
+      STUB_RESTART_THRESHOLD: String(spec.restart?.threshold ?? 3),
       STUB_SC: spec.sc ?? '',
       STUB_REG: spec.reg ?? '',
     };
@@ -413,9 +425,15 @@ export class WineNode {
     lines.push(`sc query "${c.serviceName}"`);
     // The real tools by full path: a node's stubs may deny or fail on purpose.
     const real = (l: string) => l.replace(/^(reg|sc) /, '"%SystemRoot%\\system32\\$1.exe" ');
+    // Under load Wine's cmd now and then fails to start a tool at all ("Can't recognize ... as an
+    // internal or external command", seen in CI runs): each line is tried once more. Every line
+    // is safe to repeat (reg add /f, reg export /y), and a line that really fails fails twice.
     return [
       '@echo off',
-      ...lines.map(real).flatMap((l) => [`${l} >>"${log}" 2>&1`, 'if errorlevel 1 exit /b 1']),
+      ...lines
+        .map(real)
+        .map((l) => `${l} >>"${log}" 2>&1`)
+        .flatMap((l) => [l, `if errorlevel 1 ${l}`, 'if errorlevel 1 exit /b 1']),
       `>>"${log}" echo SEEDED`,
       'exit /b 0',
     ].join('\n');

@@ -271,6 +271,161 @@ describeWine(
       },
     );
 
+    /** Starts the service as KB Q188674's manual steps do, and waits until it reports RUNNING. */
+    function startByHand(n: WineNode): void {
+      const r = n.runBatch(
+        'by-hand-running.cmd',
+        [
+          '@echo off',
+          `sc start "${c.serviceName}" >nul`,
+          'set /a "N=0"',
+          ':again',
+          `"%SystemRoot%\\system32\\sc.exe" query "${c.serviceName}" | find "RUNNING" >nul`,
+          'if not errorlevel 1 exit /b 0',
+          'set /a "N+=1"',
+          'if %N% GEQ 30 exit /b 1',
+          'ping -n 2 127.0.0.1 >nul',
+          'goto again',
+        ].join('\n'),
+      );
+      expect(r.status).toBe(0);
+    }
+    /** What the script itself asked cluster.exe: its own calls, not the cluster's decisions. */
+    const clusterCalls = (n: WineNode) => n.calls().filter((l) => l.startsWith('cluster '));
+    const RESTARTED =
+      'cluster: restart policy brings the Failed resource online, restart 1 of RestartThreshold 3, RestartAction 2';
+
+    // Follow-up 1: the cluster's restart policy (RestartAction, RestartThreshold) brings a Failed
+    // resource online by itself. Today's script already refused a Failed resource at the checks;
+    // these scenarios pin what it does when the cluster acts during the run or between two runs.
+    describe('the cluster restarts a Failed resource by itself', () => {
+      // Passed on the script before this change too: exit 20, after the cluster lost the key.
+      it('service stopped: the restart writes the checkpoint back during the run; the script changes nothing and says key-missing with the offline command', () => {
+        const n = node('restart-stopped', {
+          resourceState: 'Failed',
+          restart: { read: 1, when: 'after' },
+        });
+        try {
+          const r = n.run(G.script, G.fileName);
+          expect(r.status).toBe(code('key-missing'));
+          expect(r.stdout).toContain(
+            `The resource is "Failed": run cluster resource "${c.resourceName}" /offline`,
+          );
+          expect(r.stdout).not.toContain('Result: success');
+          expect(n.calls()).toContain(RESTARTED);
+          expect(clusterCalls(n)).toEqual([STATUS]);
+          expect(n.calls().filter((l) => l.startsWith('engine '))).toEqual([]);
+          expect(n.logFiles().filter((f) => f.endsWith('.reg'))).toEqual([]);
+          expect(n.inspect()).toEqual({
+            keyPresent: false,
+            service: 'STOPPED',
+            resource: 'Failed',
+          });
+        } finally {
+          n.dispose();
+        }
+      });
+
+      // Passed on the script before this change too: exit 10 both times.
+      it('service started by hand: the restart brings it Online with the key present; neither the run nor a rerun while the operator waits acts on it or reports success', () => {
+        const n = node('restart-by-hand', {
+          resourceState: 'Failed',
+          engineMode: 'keep',
+          restart: { read: 1, when: 'after' },
+        });
+        try {
+          startByHand(n);
+          const first = n.run(G.script, G.fileName);
+          expect(first.status).toBe(code('preflight-failed'));
+          expect(first.stdout).toContain('The resource is "Failed" while the key');
+          expect(first.stdout).toContain(`cluster resource "${c.resourceName}" /offline`);
+          expect(n.calls()).toContain(RESTARTED);
+          expect(n.calls()).toContain('cluster: resource Online');
+          const second = n.run(G.script, G.fileName);
+          expect(second.status).toBe(code('preflight-failed'));
+          expect(second.stdout).toContain('The resource is "Online" while the key');
+          for (const r of [first, second]) {
+            expect(r.stdout).not.toContain('Already done');
+            expect(r.stdout).not.toContain('Result: success');
+            expect(r.stdout).not.toContain('Step:');
+          }
+          expect(clusterCalls(n)).toEqual([STATUS, STATUS]);
+          // Started once, by hand: never by the script.
+          const found = n
+            .calls()
+            .filter((l) =>
+              l.endsWith('Restore in Progress key found: replaying the restored logs'),
+            );
+          expect(found).toHaveLength(1);
+          expect(n.logFiles().filter((f) => f.endsWith('.reg'))).toEqual([]);
+          expect(n.inspect()).toEqual({ keyPresent: true, service: 'RUNNING', resource: 'Online' });
+        } finally {
+          n.dispose();
+        }
+      });
+
+      // The resource fails between the checks and the re-read (someone's online attempt, as the
+      // flip scenarios model), and the restart policy brings it online before the re-read.
+      // Passed on the script before this change too (exits 10 and 60): the re-reads catch it.
+      it.each([
+        [2, 'preflight-failed', 'the service was not started', true],
+        [3, 'resource-failed', 'it was not brought online', false],
+      ] as const)(
+        'restarted Online right before read %i: the re-read catches it, exit %s',
+        (read, outcome, said, byHand) => {
+          const n = node(`restart-reread-${read}`, {
+            engineMode: byHand ? 'keep' : 'consume',
+            flip: { read, state: 'Failed' },
+            restart: { read, when: 'before' },
+          });
+          try {
+            if (byHand) startByHand(n);
+            const r = n.run(G.script, G.fileName);
+            expect(r.status).toBe(code(outcome));
+            expect(r.stdout).toContain('changed state outside this script, it is now "Online"');
+            expect(r.stdout).toContain(said);
+            expect(r.stdout).not.toContain('resuming at the recovery wait');
+            expect(r.stdout).not.toContain('Result: success');
+            expect(n.calls()).toContain(RESTARTED);
+            expect(clusterCalls(n).filter((l) => l.includes('/online'))).toEqual([]);
+            expect(n.inspect()).toEqual({
+              keyPresent: byHand,
+              service: 'RUNNING',
+              resource: 'Online',
+            });
+          } finally {
+            n.dispose();
+          }
+        },
+      );
+    });
+
+    // Follow-up 2: a key that exists but cannot be read at the checks is never reported missing
+    // (exit 20 advises a new tape restore). Passed on the script before this change too: exit
+    // 10, "Could not read the key".
+    it.each([
+      ['deny-key', 'its parent lists it, but reg query cannot read it'],
+      ['deny-parent', 'reg query of the key and of its parent failed'],
+    ] as const)(
+      'key unreadable at the checks (%s): "could not read the key", not missing, exit preflight-failed',
+      (mode, why) => {
+        const n = node(`unreadable-${mode}`, { reg: mode });
+        try {
+          const r = n.run(G.script, G.fileName);
+          expect(r.status).toBe(code('preflight-failed'));
+          expect(r.stdout).toContain(`Could not read the key "HKLM\\${c.restoreKey}": ${why}`);
+          expect(r.stdout).toContain('not a missing key');
+          expect(r.stdout).not.toContain('is missing');
+          expect(r.stdout).not.toContain('restore again');
+          expect(n.calls()).toContain(`reg: access denied to HKLM\\${c.restoreKey}`);
+          expect(n.logFiles().filter((f) => f.endsWith('.reg'))).toEqual([]);
+          expect(n.inspect()).toEqual(UNTOUCHED);
+        } finally {
+          n.dispose();
+        }
+      },
+    );
+
     // Mutant of issue 19: the "already recovered" check accepting an Online resource with the key.
     it('resource Online, service running and the key still there: refused, nothing changed', () => {
       const n = node('online-with-key', { engineMode: 'keep', resourceState: 'Online' });

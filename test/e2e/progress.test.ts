@@ -2,18 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, cli, tempDir } from '../helpers/cli';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { inventoryYaml } = require('../../bench/synthetic.js') as {
-  inventoryYaml: (n: number) => string;
-};
+import { fleetJson } from '../helpers/fleet';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 describe('progress on long runs', () => {
   const dir = tempDir();
-  const inv = join(dir, 'fleet.yaml');
-  writeFileSync(inv, inventoryYaml(600));
+  const inv = join(dir, 'fleet.json');
+  writeFileSync(inv, fleetJson(600));
 
   it('stays quiet when stderr is piped', () => {
     const r = cli(['generate', inv, '--out', 'piped'], dir);

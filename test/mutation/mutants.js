@@ -191,6 +191,9 @@ const CMD_BY = {
   keyUnreadable: cmdRealNode(
     'the key becomes unreadable during the wait: never taken for consumed, exit recovery-not-confirmed',
   ),
+  keyDeniedAtChecks: cmdRealNode(
+    'key unreadable at the checks (deny-key): "could not read the key", not missing, exit preflight-failed',
+  ),
   onlinePending: cmdRealNode(
     '/online returns while Online Pending: polled until Online, exit success',
   ),
@@ -584,8 +587,8 @@ const PS1 = [
     'ps1',
     'ordering',
     'no re-read before the service start: a resource brought online or a key gone since the checks is not seen',
-    "    $changed = Assert-StillOffline -Key 'Present'\n",
-    "    $changed = ''\n",
+    "    $change = Assert-StillOffline -Key 'Present'\n",
+    "    $change = [pscustomobject]@{ Changed = $false; What = ''; State = ''; Detail = '' }\n",
     PS_BY.resourceChanged,
   ),
   one(
@@ -593,8 +596,8 @@ const PS1 = [
     'ps1',
     'ordering',
     'no re-read before the online step: a resource someone else brought online, or a key that came back, is not seen',
-    "    $changed = Assert-StillOffline -Key 'Absent'\n",
-    "    $changed = ''\n",
+    "    $change = Assert-StillOffline -Key 'Absent'\n",
+    "    $change = [pscustomobject]@{ Changed = $false; What = ''; State = ''; Detail = '' }\n",
     PS_BY.resourceChanged,
   ),
   one(
@@ -984,7 +987,16 @@ const CMD = [
     'an unreadable key in the checks is not refused (exit 10) and the run goes on',
     'if "%CR_KEY_STATE%"=="unknown" (\n    call :log Could not read the key "%CR_KEY%": %CR_KEY_ERR%. Its output is in the log.\n',
     'if "%CR_KEY_STATE%"=="NO_SUCH_STATE" (\n    call :log Could not read the key "%CR_KEY%": %CR_KEY_ERR%. Its output is in the log.\n',
-    CMD_BY.keyUnreadable,
+    CMD_BY.keyDeniedAtChecks,
+  ),
+  one(
+    'cmd-refuse-key-unreadable-as-missing',
+    'cmd',
+    'refusal',
+    'a key that exists but cannot be read at the checks is reported missing (exit 20), which advises a new tape restore',
+    'then run it again.\n    goto finish\n',
+    'then run it again.\n    goto key_missing\n',
+    CMD_BY.keyDeniedAtChecks,
   ),
   one(
     'cmd-reread-resource-before-start',

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { recordHappyPath, simulateCluster } from '../../src/commands/simulate';
 import {
   HAPPY_PATH_FILE,
-  happyPathData,
   happyPathFor,
   partsText,
   type HappyPathData,
   type RunbookHappyPath,
-} from '../../src/sim/happy-path';
+} from '../../src/procedure/happy-path';
+import { happyPathData } from '../../src/sim/timeline';
 import { pool } from '../helpers/cli';
 import { FIXTURE_INVENTORIES, PWSH, describePwsh, fixtureClusters } from '../helpers/pwsh';
 

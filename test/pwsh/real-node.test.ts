@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { scriptExitCode } from '../../src/procedure/exit-codes';
+import { encodeOutput } from '../../src/render/output';
+import { renderText, templateContext } from '../../src/render/engine';
 import { runScenario, type ScenarioName, type ScenarioRun } from '../../src/sim/run';
 import {
   askedOnline,
   calls,
   describePwsh,
   expectUntouched,
+  fixtureClusters,
   generatedPs1,
   runEntries,
 } from '../helpers/pwsh';
@@ -34,9 +37,9 @@ function steps(r: ScenarioRun): Record<string, string> {
   return Object.fromEntries(r.result!.steps.map((s) => [s.id, s.status]));
 }
 
-/** The script asked for Online only after the key was gone and the service Running. */
-function expectSafeOrder(r: ScenarioRun): void {
-  const entries = runEntries(r.timeline, 1);
+/** Run n asked for Online only after the key was gone and the service Running. */
+function expectSafeOrder(r: ScenarioRun, n = 1): void {
+  const entries = runEntries(r.timeline, n);
   const online = entries.findIndex(
     (e) => e.command === 'Start-ClusterResource' || /\/online/.test(e.text),
   );
@@ -74,6 +77,66 @@ describePwsh('generated .ps1 on the real-node scenarios (issue 14)', () => {
       calls(runEntries(r.timeline, 1)).filter((c) => c.startsWith('ServiceController')),
     ).toEqual([]);
     expectSafeOrder(r);
+  });
+
+  it('two runs in a row: the first times out during a long StartPending replay (exit 50), the second resumes on the same node and succeeds (exit 0)', async () => {
+    // The script gets a 300 s recovery budget; the model's replay takes two thirds of the
+    // recoverySec it is given (600 s here), so 400 s: longer than one run's wait, shorter than two.
+    const budget = 300;
+    const shortWait = {
+      ...EXAMPLE.cluster,
+      timeouts: { ...EXAMPLE.cluster.timeouts, recoverySec: budget },
+    };
+    const script = encodeOutput(
+      'ps1',
+      renderText('ps1', templateContext(shortWait, fixtureClusters('example').sha256)),
+    );
+    const node = {
+      ...EXAMPLE.cluster,
+      timeouts: { ...EXAMPLE.cluster.timeouts, recoverySec: 2 * budget },
+    };
+    const r = await runScenario({
+      script,
+      scenario: 'long-start-pending',
+      cluster: node,
+      args: UNATTENDED,
+      moreRuns: [UNATTENDED],
+    });
+    const [first, second] = r.runs;
+
+    // Run 1: started the service, waited its budget while the engine replayed, stopped there.
+    expect(first.exitCode).toBe(scriptExitCode('recovery-not-confirmed'));
+    expect(Object.fromEntries(first.result!.steps.map((s) => [s.id, s.status]))).toEqual({
+      'backup-key': 'done',
+      'start-service': 'done',
+      'confirm-recovery': 'failed',
+      'online-resource': 'skipped',
+    });
+    expect([
+      first.state.restoreKey.present,
+      first.state.service.state,
+      first.state.resource.state,
+    ]).toEqual([true, 'StartPending', 'Offline']);
+    const run1 = runEntries(r.timeline, 1);
+    expect(calls(run1).filter((c) => c.startsWith('ServiceController.Start'))).toHaveLength(1);
+    expect(askedOnline(run1)).toBe(false);
+
+    // Run 2, on the node run 1 left (same clock, same replay): no second start, waits, online.
+    const run2 = runEntries(r.timeline, 2);
+    expect(run2[0].t).toBeGreaterThanOrEqual(run1[run1.length - 1].t);
+    expect(second.exitCode).toBe(scriptExitCode('success'));
+    const start = second.result!.steps.find((s) => s.id === 'start-service')!;
+    expect([start.status, start.detail]).toEqual([
+      'skipped',
+      'The service was already StartPending, started by hand or by an earlier run: resuming at the recovery wait.',
+    ]);
+    expect(calls(run2).filter((c) => c.startsWith('ServiceController'))).toEqual([]);
+    expect(second.result!.steps.find((s) => s.id === 'confirm-recovery')!.status).toBe('done');
+    expect(second.result!.steps.find((s) => s.id === 'online-resource')!.status).toBe('done');
+    expectSafeOrder(r, 2);
+    // One start in all, by run 1; the key was exported by each run before anything else.
+    expect(r.timeline.filter((e) => e.command === 'ServiceController.Start')).toHaveLength(1);
+    expect(second.result!.keyBackup).not.toBe(first.result!.keyBackup);
   });
 
   it('started-by-hand under -WhatIf: the start is listed as skipped, with why; nothing changes', async () => {

@@ -18,6 +18,21 @@ rem                  strings (MSG_STATUS_*) that a localized Windows prints in i
 rem                  the French words here stand for any translation, they are not copied from one.
 rem   STUB_FLIP      N:STATE: at the Nth status read the resource is found in STATE, as if an
 rem                  operator or the cluster changed it between two reads of the script
+rem   STUB_RESTART   N:before or N:after: the cluster's restart policy acts on a Failed resource
+rem                  right before the table of the Nth status read is printed, or right after
+rem                  it, the reads standing in for the time that passes. The resource common
+rem                  properties it follows (learn.microsoft.com, MSCS "Resource Common
+rem                  Properties"): RestartAction (STUB_RESTART_ACTION, default 2,
+rem                  ClusterResourceRestartNotify; 0, ClusterResourceDontRestart, never
+rem                  restarts), RestartThreshold (STUB_RESTART_THRESHOLD, default 3) restarts
+rem                  within RestartPeriod (default 900000 ms, longer than any run here, so the
+rem                  count is never reset), after which the resource stays Failed; on 2008 and
+rem                  later RetryPeriodOnFailure (default 0x36EE80 ms, an hour) tries again, longer
+rem                  than any run too. A restart calls the resource's Online entry point
+rem                  ("RetryPeriodOnFailure": the Cluster Service restarts the resource by calling
+rem                  its resource DLL's Online entry point), so it is an online like /online:
+rem                  the checkpoint is written back first unless the running service holds the
+rem                  key open. An Offline resource is never restarted.
 rem   STUB_KEY       the Restore in Progress key, relative to HKLM
 rem   STUB_LOG       every call and every checkpoint decision is appended here
 rem With /cluster:NAME it talks to that cluster (over RPC on a real node); without, to the local one.
@@ -47,7 +62,11 @@ if /i "%~3"=="/on" goto online
 goto usage
 
 :status
+set "READS=0"
+if defined STUB_FLIP call :count_read
+if not defined STUB_FLIP if defined STUB_RESTART call :count_read
 if defined STUB_FLIP call :flip
+if /i "%STUB_RESTART%"=="%READS%:before" call :restart
 rem An Online Pending resource from STUB_ONLINE=pending comes online after two status reads.
 if not "%STATE%"=="Online Pending" goto status_table
 if not exist "%PENDING_FILE%" goto status_table
@@ -60,11 +79,47 @@ set "STATE=Online"
 >>"%STUB_LOG%" echo cluster: resource Online
 :status_table
 call :table
+if /i "%STUB_RESTART%"=="%READS%:after" call :restart
 exit /b 0
 
 :online
 echo Bringing resource '%STUB_RESOURCE%' online...
 echo.
+call :bring_online
+call :table
+if not "%STATE%"=="Failed" exit /b 0
+echo.
+echo System error 5038 has occurred.
+echo The resource failed.
+exit /b 5038
+
+:restart
+if not "%STATE%"=="Failed" (
+    >>"%STUB_LOG%" echo cluster: restart policy: the resource is %STATE%, not Failed: nothing to restart
+    goto :eof
+)
+set "ACTION=2"
+if defined STUB_RESTART_ACTION set "ACTION=%STUB_RESTART_ACTION%"
+set "THRESHOLD=3"
+if defined STUB_RESTART_THRESHOLD set "THRESHOLD=%STUB_RESTART_THRESHOLD%"
+if "%ACTION%"=="0" (
+    >>"%STUB_LOG%" echo cluster: restart policy: RestartAction 0, the Failed resource is not restarted
+    goto :eof
+)
+set "RESTARTS=0"
+if exist "%STUB_STATE%\restarts.txt" set /p RESTARTS=<"%STUB_STATE%\restarts.txt"
+if %RESTARTS% GEQ %THRESHOLD% (
+    >>"%STUB_LOG%" echo cluster: restart policy: RestartThreshold %THRESHOLD% reached within RestartPeriod, the resource stays Failed
+    goto :eof
+)
+set /a "RESTARTS+=1"
+>"%STUB_STATE%\restarts.txt" echo %RESTARTS%
+>>"%STUB_LOG%" echo cluster: restart policy brings the Failed resource online, restart %RESTARTS% of RestartThreshold %THRESHOLD%, RestartAction %ACTION%
+call :bring_online
+goto :eof
+
+:bring_online
+rem An online, by /online or by the restart policy: the resource DLL's Online entry point.
 "%SystemRoot%\system32\sc.exe" query "%STUB_SERVICE%" | find "RUNNING" >nul
 if errorlevel 1 goto checkpoint_restored
 >>"%STUB_LOG%" echo cluster: checkpoint of SYSTEM\CurrentControlSet\Services\%STUB_SERVICE% not restored, the running service holds the key open: event 1024
@@ -77,16 +132,14 @@ if /i "%STUB_ONLINE%"=="service-dies" (
     "%SystemRoot%\system32\sc.exe" stop "%STUB_SERVICE%" >nul 2>&1
     >>"%STUB_LOG%" echo cluster: the service ended after the resource came online
 )
-call :table
-exit /b 0
+goto :eof
 
 :online_pending
 >"%STATE_FILE%" echo Online Pending
 >"%PENDING_FILE%" echo 2
 set "STATE=Online Pending"
 >>"%STUB_LOG%" echo cluster: resource Online Pending
-call :table
-exit /b 0
+goto :eof
 
 :checkpoint_restored
 rem The whole subtree goes back to the checkpoint: what was added since (the Restore in
@@ -101,11 +154,7 @@ goto online_failed
 >"%STATE_FILE%" echo Failed
 set "STATE=Failed"
 >>"%STUB_LOG%" echo cluster: resource Failed
-call :table
-echo.
-echo System error 5038 has occurred.
-echo The resource failed.
-exit /b 5038
+goto :eof
 
 :no_cluster
 echo System error 1722 has occurred.
@@ -145,12 +194,14 @@ call :pad C3 15 "%STUB_OWNER%"
 echo %C1% %C2% %C3% %WORD%
 goto :eof
 
-:flip
-set "STATE_NOW=%STATE%"
-set "READS=0"
+:count_read
 if exist "%STUB_STATE%\reads.txt" set /p READS=<"%STUB_STATE%\reads.txt"
 set /a "READS+=1"
 >"%STUB_STATE%\reads.txt" echo %READS%
+goto :eof
+
+:flip
+set "STATE_NOW=%STATE%"
 for /f "tokens=1,* delims=:" %%a in ("%STUB_FLIP%") do (
     if "%%a"=="%READS%" set "STATE=%%b"
 )

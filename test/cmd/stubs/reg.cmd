@@ -7,16 +7,37 @@ rem       is denied." and exit code 1 (reg /?: 0 success, 1 failure). The key is
 rem   STUB_REG=export-fails  reg export fails part-way: the file is created with its header, as
 rem       reg writes as it goes, and reg ends with "ERROR: Access is denied." and exit code 1.
 rem       A partial file is the worse case for a script that would only look for the file.
+rem   STUB_REG=deny-key  from the start, reading or exporting the restore key fails with "ERROR:
+rem       Access is denied." and exit code 1, while the key exists (an ACL on the key that the
+rem       caller's token does not pass). Its parent still reads, and still lists the key among its
+rem       subkeys: enumerating subkeys needs KEY_ENUMERATE_SUB_KEYS on the parent only
+rem       (learn.microsoft.com, RegEnumKeyExW: "The key must have been opened with the
+rem       KEY_ENUMERATE_SUB_KEYS access right"), not any right on the subkey.
+rem   STUB_REG=deny-parent  as deny-key, and reading the parent fails the same way too.
 setlocal EnableExtensions DisableDelayedExpansion
 set "STUB_ARGV="
 if /i "%STUB_REG%"=="export-fails" if /i "%~1"=="export" goto export_fails
+set "K=%~2"
+set "PARENT=HKLM\SYSTEM\CurrentControlSet\Services\%STUB_SERVICE%"
+if /i "%STUB_REG%"=="deny-key" goto deny_key
+if /i "%STUB_REG%"=="deny-parent" goto deny_parent
 if /i not "%STUB_REG%"=="deny-while-started" goto real
 if /i not "%~1"=="query" goto real
 rem The key itself, and its parent when it is the service's key (the default restore key).
-set "K=%~2"
-if /i not "%K%"=="HKLM\%STUB_KEY%" if /i not "%K%"=="HKLM\SYSTEM\CurrentControlSet\Services\%STUB_SERVICE%" goto real
+if /i not "%K%"=="HKLM\%STUB_KEY%" if /i not "%K%"=="%PARENT%" goto real
 "%SystemRoot%\system32\sc.exe" query "%STUB_SERVICE%" | find "STOPPED" >nul
 if not errorlevel 1 goto real
+goto denied
+
+:deny_parent
+if /i "%~1"=="query" if /i "%K%"=="%PARENT%" goto denied
+:deny_key
+if /i not "%~1"=="query" if /i not "%~1"=="export" goto real
+if /i not "%K%"=="HKLM\%STUB_KEY%" goto real
+rem Only while the key exists: a key the engine or the checkpoint removed reads as missing.
+"%SystemRoot%\system32\reg.exe" query "%K%" >nul 2>&1
+if errorlevel 1 goto real
+:denied
 >>"%STUB_LOG%" echo reg: access denied to %~2
 echo ERROR: Access is denied.
 exit /b 1

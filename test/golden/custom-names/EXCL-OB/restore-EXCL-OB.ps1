@@ -941,7 +941,8 @@ function Backup-RestoreKey {
 
 function Assert-StillOffline {
     # Immediately before a change that matters: the resource must still be Offline and the key
-    # as expected. Returns a sentence saying what changed, or '' when nothing did.
+    # as expected. Returns what changed as data: Changed, What ('resource' or 'key'), the state
+    # read (the resource's, or the key's: Present, Absent, Unknown) and a sentence for the log.
     param(
         [Parameter(Mandatory)]
         [ValidateSet('Present', 'Absent')]
@@ -953,29 +954,31 @@ function Assert-StillOffline {
         if (-not $state) {
             $state = 'unreadable (' + $resource.Detail + ')'
         }
-        return ('the resource {0} is {1}, no longer Offline' -f $ResourceName, $state)
+        return [pscustomobject]@{ Changed = $true; What = 'resource'; State = $resource.State; Detail = ('the resource {0} is {1}, no longer Offline' -f $ResourceName, $state) }
     }
     $keyState = Get-RestoreKeyState
     if ($keyState.State -ne $Key) {
+        $detail = 'the key {0} is {1}, not {2}' -f $KeyTarget, $keyState.State.ToLowerInvariant(), $Key.ToLowerInvariant()
         if ($keyState.State -eq 'Unknown') {
-            return ('the key {0} is unreadable: {1}' -f $KeyTarget, $keyState.Error)
+            $detail = 'the key {0} is unreadable: {1}' -f $KeyTarget, $keyState.Error
         }
-        return ('the key {0} is {1}, not {2}' -f $KeyTarget, $keyState.State.ToLowerInvariant(), $Key.ToLowerInvariant())
+        return [pscustomobject]@{ Changed = $true; What = 'key'; State = $keyState.State; Detail = $detail }
     }
-    ''
+    [pscustomobject]@{ Changed = $false; What = ''; State = ''; Detail = '' }
 }
 
 function Start-RestoreService {
     # Read again just before the start: nothing may have brought the resource online or taken
     # the key since the checks.
-    $changed = Assert-StillOffline -Key 'Present'
-    if ($changed) {
-        Set-RestoreStep -Id 'start-service' -Status 'failed' -Detail ('Not started: {0}.' -f $changed)
+    $change = Assert-StillOffline -Key 'Present'
+    if ($change.Changed) {
+        Set-RestoreStep -Id 'start-service' -Status 'failed' -Detail ('Not started: {0}.' -f $change.Detail)
+        # A key proven gone is the KB's failure (20); anything else is a changed precondition.
         $outcome = 'preflight-failed'
-        if ($changed -like '*is absent*') {
+        if ($change.What -eq 'key' -and $change.State -eq 'Absent') {
             $outcome = 'key-missing'
         }
-        Exit-Restore -Outcome $outcome -Message ('The service {0} was not started: {1} since the checks. Find out what changed it; nothing but the key export was done.' -f $ServiceName, $changed)
+        Exit-Restore -Outcome $outcome -Message ('The service {0} was not started: {1} since the checks. Find out what changed it; nothing but the key export was done.' -f $ServiceName, $change.Detail)
     }
     $service = Get-Service -Name $ServicePattern -ErrorAction Stop | Select-Object -First 1
     try {
@@ -1055,10 +1058,10 @@ function Wait-RestoreRecovery {
 
 function Start-RestoreResource {
     # Read again just before the online: an online while the key is there loses it (KB Q188674).
-    $changed = Assert-StillOffline -Key 'Absent'
-    if ($changed) {
-        Set-RestoreStep -Id 'online-resource' -Status 'failed' -Detail ('Not brought online: {0}.' -f $changed)
-        Exit-Restore -Outcome 'resource-failed' -Message ('The resource {0} was not brought online: {1}. It changed state outside this script, or the key came back; find out why before bringing it online.' -f $ResourceName, $changed)
+    $change = Assert-StillOffline -Key 'Absent'
+    if ($change.Changed) {
+        Set-RestoreStep -Id 'online-resource' -Status 'failed' -Detail ('Not brought online: {0}.' -f $change.Detail)
+        Exit-Restore -Outcome 'resource-failed' -Message ('The resource {0} was not brought online: {1}. It changed state outside this script, or the key came back; find out why before bringing it online.' -f $ResourceName, $change.Detail)
     }
     Write-RestoreLog -Message 'System event 1024 (the registry checkpoint could not be restored) may follow: expected and harmless, the service holds its key open.'
     $deadline = (Get-Date).AddSeconds($ResourceOnlineTimeoutSec)

@@ -229,6 +229,7 @@ call :log Check: service "%CR_SERVICE%" is %CR_SVC_STATE%.
 call :key_probe
 if "%CR_KEY_STATE%"=="unknown" (
     call :log Could not read the key "%CR_KEY%": %CR_KEY_ERR%. Its output is in the log.
+    call :log This is not a missing key, so no new restore is called for: check the permissions on the key and its parent in regedit, or run the script as an account that may read them, then run it again.
     goto finish
 )
 if /i "%CR_RES_STATE%"=="Online" if "%CR_KEY_STATE%"=="absent" if "%CR_SVC_STATE%"=="Running" (

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterConfig } from '../inventory/types';
-import { clusterSteps } from '../procedure/steps';
+import { clusterSteps } from './steps';
 import { packageRoot } from '../version';
-import type { SimBrief } from './run';
-import { commandLine, type SimulatedRun } from './timeline';
 
 /**
- * The runbook's "Simulated happy path" without running pwsh at generate time: the simulator runs
+ * The runbook's "Simulated happy path" without running pwsh at generate time (render/ reads it
+ * from here, so rendering never depends on the simulator): the simulator runs
  * once (`npm run refresh:timeline`) on a canonical cluster whose every value is a distinct token,
  * the result is stored in templates/runbook/happy-path.json, and each runbook gets that timeline
  * with the tokens replaced by its own cluster's values. Times are left out: the model fits its
@@ -71,7 +70,7 @@ export interface HappyPathBlock {
   status: string;
   checks: string[];
   lines: HappyPathLine[];
-  after: Omit<SimBrief, 'database'>;
+  after: { keyPresent: boolean; service: string; resource: string };
 }
 
 /** templates/runbook/happy-path.json. */
@@ -87,43 +86,9 @@ export interface HappyPathData {
 
 export const HAPPY_PATH_FILE = join(packageRoot(), 'templates', 'runbook', 'happy-path.json');
 
-/** The runbook's form of a simulated run: no times, no reads, only what changed and why. */
-export function happyPathData(run: SimulatedRun): HappyPathData {
-  if (run.verdict.kind !== 'safe')
-    throw new Error(`the happy path did not end safe: ${run.verdict.text}`);
-  return {
-    comment:
-      'Written by `npm run refresh:timeline` from a simulated run on the canonical cluster in "inventory"; each runbook shows it with the tokens replaced by its own values. Do not edit.',
-    inventory: HAPPY_PATH_INVENTORY,
-    scenario: 'restored',
-    exitCode: run.exitCode,
-    outcome: run.outcome,
-    verdict: run.verdict.kind,
-    blocks: run.blocks.map((b) => ({
-      id: b.id,
-      status: b.status,
-      checks: b.checks.map((c) => c.name),
-      lines: b.items.flatMap((i): HappyPathLine[] => {
-        if (i.kind === 'action')
-          return [
-            {
-              kind: 'action',
-              command: i.command!.name,
-              args: i.command!.args,
-              result: i.result ?? '',
-            },
-          ];
-        if (i.kind === 'change') return [{ kind: 'change', text: i.text }];
-        if (i.kind === 'event') return [{ kind: 'event', ...i.event! }];
-        return [];
-      }),
-      after: {
-        keyPresent: b.after.keyPresent,
-        service: b.after.service,
-        resource: b.after.resource,
-      },
-    })),
-  };
+/** A command line as typed: arguments with blanks in double quotes. */
+export function commandLine(name: string, args: string[]): string {
+  return [name, ...args.map((a) => (/\s/.test(a) || a === '' ? `"${a}"` : a))].join(' ');
 }
 
 /** A piece of a runbook line: plain words of the model, or a value for mdCode. */
