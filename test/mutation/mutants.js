@@ -795,7 +795,7 @@ const CMD = [
     'issue 19 survivor: a service that stopped while starting counts as started',
     'if "%CR_SVC_STATE%"=="StartPending" goto start_done\nif not "%CR_SVC_STATE%"=="UNKNOWN" (\n',
     'if not "%CR_SVC_STATE%"=="UNKNOWN" goto start_done\nif not "%CR_SVC_STATE%"=="UNKNOWN" (\n',
-    CMD_BY.serviceStops,
+    CMD_BY.serviceFails,
   ),
   one(
     'cmd-fail-recovery-timeout-goes-on',
