@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterConfig } from '../inventory/types';
-import { clusterSteps } from './steps';
+import { clusterSteps, stepNumber } from './steps';
 import { packageRoot } from '../version';
 
 /**
@@ -99,7 +99,7 @@ export interface RunbookPart {
 
 /** One step of the happy path as the runbook template renders it. */
 export interface RunbookHappyBlock {
-  /** 'Read-only checks', the step's words, or 'Final check'. */
+  /** 'Read-only checks', `Step N: ` and the step's words, or 'Final check'. */
   title: string;
   target: string | null;
   status: string;
@@ -243,7 +243,9 @@ export function happyPathFor(
             ? 'Read-only checks'
             : b.id === 'final-check'
               ? 'Final check'
-              : (step?.operation ?? b.id),
+              : step
+                ? `Step ${stepNumber(step.id)}: ${step.operation}`
+                : b.id,
         target: step?.target ?? null,
         status: b.status,
         checks: b.checks.join(', '),

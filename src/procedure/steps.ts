@@ -50,6 +50,19 @@ export const IMPORT_KEY_STEP = {
 
 export type StepId = (typeof STEP_DEFS)[number]['id'];
 
+/**
+ * The number of a step, the same in the README, the scripts' help, the runbook, the dry run,
+ * -WhatIf's order and simulate: the steps that change something are 1 to 4 in STEP_DEFS' order.
+ * The read-only checks come before step 1 and the final check after the last step, unnumbered;
+ * the PowerShell script's import-key (only with -RestoreKeyFrom) is step 0, before step 1.
+ */
+export function stepNumber(id: string): number {
+  if (id === IMPORT_KEY_STEP.id) return 0;
+  const at = STEP_DEFS.findIndex((def) => def.id === id);
+  if (at < 0) throw new Error(`no step ${JSON.stringify(id)}`);
+  return at + 1;
+}
+
 /** One step of a cluster's script, with its words filled in. */
 export interface Step {
   id: StepId;

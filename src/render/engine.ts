@@ -14,6 +14,7 @@ import {
   STEP_DEFS,
   clusterSteps,
   restoreKeyPath,
+  stepNumber,
   type Step,
 } from '../procedure/steps';
 import { templateLeftovers } from '../checks/template';
@@ -112,6 +113,8 @@ export const TEMPLATE_HELPERS: Readonly<Record<string, Helper>> = Object.freeze(
   /** `{{#each (codes)}}` helpers stay out: templates iterate context data only. */
   eq: (a: unknown, b: unknown) => a === b,
   minutes: timeoutText,
+  /** A step's number (src/procedure/steps.ts), so no template spells one out. */
+  stepNo: (id: unknown) => String(stepNumber(String(id))),
   exitCode: (name: unknown) => String(scriptExitCode(name as ScriptExitName)),
   has: (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
 });

@@ -1,4 +1,5 @@
 import { commandLine } from '../procedure/happy-path';
+import { stepNumber } from '../procedure/steps';
 import {
   VERDICT_LABEL,
   briefText,
@@ -25,7 +26,6 @@ export function runText(v: SimulatedRun): string {
   const out: string[] = [];
   const pad = ' '.repeat(9);
   out.push(`Before   ${briefText(v.before)}`);
-  let stepNo = 0;
   for (const b of v.blocks) {
     out.push('');
     if (b.id === 'checks' || b.id === 'final-check') {
@@ -40,9 +40,8 @@ export function runText(v: SimulatedRun): string {
     } else if (b.id === 'run') {
       out.push(`${clock(b.t)}  The script ran (${b.status})`);
     } else {
-      stepNo++;
       out.push(
-        `${clock(b.t)}  Step ${stepNo} ${b.id}: ${b.status.toUpperCase()}${b.detail ? `. ${b.detail}` : ''}`,
+        `${clock(b.t)}  Step ${stepNumber(b.id)} ${b.id}: ${b.status.toUpperCase()}${b.detail ? `. ${b.detail}` : ''}`,
       );
       out.push(`${pad}${b.operation}, on ${b.target}`);
     }

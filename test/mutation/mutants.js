@@ -677,9 +677,10 @@ const PS1 = [
 const CMD_ONLINE =
   'cluster resource "%CR_RESOURCE%" /online /wait:%CR_WAIT_ARG% >>"%CR_LOG%" 2>&1\n';
 const CMD_STEP5 =
-  'rem ==== 5. Wait for the engine to replay the logs, delete the key and report RUNNING ====\n';
-const CMD_STEP3 = 'rem ==== 3. Back up the key ====\n';
-const CMD_STEP4 = 'rem ==== 4. Start the service through the service control manager ====\n';
+  'rem ==== Step confirm-recovery: wait for the engine to replay the logs, delete the key and report RUNNING ====\n';
+const CMD_STEP3 = 'rem ==== Step backup-key: back up the key ====\n';
+const CMD_STEP4 =
+  'rem ==== Step start-service: start the service through the service control manager ====\n';
 const CMD_START = 'sc start "%CR_SERVICE%" >>"%CR_LOG%" 2>&1\n';
 
 /** @type {Mutant[]} */

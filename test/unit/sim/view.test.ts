@@ -122,14 +122,14 @@ describe('simulate printed as terminal text', () => {
       '           ok      owner     EXNODE1 owns the group',
       '         After: key present, service Stopped, resource Offline',
       '',
-      '0:00:20  Step 1 confirm-recovery: DONE',
+      '0:00:20  Step 3 confirm-recovery: DONE',
       '         Wait up to 900 s for the engine to replay the logs, on HKLM\\KEY',
       '0:00:20    wait    waited 3 min 55 s, polling Test-Path 12 times',
       '0:04:15    change  the engine removed the key',
       '0:04:15    event   Application event 1000 from MSExchangeDS (expected, harmless): started',
       '         After: key gone, service Running, resource Online',
       '',
-      '0:04:20  Step 2 online-resource: DONE',
+      '0:04:20  Step 4 online-resource: DONE',
       '         Bring the cluster resource online, on Exchange DS',
       '0:04:20    run     Start-ClusterResource -Name "Exchange DS"  ->  (no output)  (returned at 0:04:30)',
       '         After: key gone, service Running, resource Online',
@@ -152,9 +152,9 @@ describe('simulate printed as terminal text', () => {
     expect(text).toContain(
       '0:04:15    event   Application event 1000 from MSExchangeDS (a failure): started',
     );
-    const step2 = text.indexOf('0:04:20  Step 2 online-resource: DONE');
-    expect(text.slice(step2, step2 + 3)).toEqual([
-      '0:04:20  Step 2 online-resource: DONE',
+    const step4 = text.indexOf('0:04:20  Step 4 online-resource: DONE');
+    expect(text.slice(step4, step4 + 3)).toEqual([
+      '0:04:20  Step 4 online-resource: DONE',
       '         Bring the cluster resource online, on Exchange DS',
       '',
     ]);

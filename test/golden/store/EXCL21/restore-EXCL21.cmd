@@ -13,19 +13,19 @@ rem
 rem KB Q188674 for cluster nodes without PowerShell. After an online restore the engine must
 rem consume the Restore in Progress key before the cluster resource comes online: bringing the
 rem resource online first writes the registry checkpoint back over the key, and the engine then
-rem fails with -528. So this script, on the node that owns the resource:
-rem   1. checks, read-only: tools, elevation, this node and its cluster, owner, resource state,
-rem      service, key;
-rem   2. stops before changing anything when the key is missing or anything else is off;
-rem   3. backs the key up with reg export into the log folder;
-rem   4. starts the service through the service control manager, unless it is already starting
+rem fails with -528. So this script, on the node that owns the resource, first checks,
+rem read-only: tools, elevation, this node and its cluster, owner, resource state, service, key;
+rem and stops before changing anything when the key is missing or anything else is off. Then
+rem it takes the steps, numbered as in the runbook and clusrestore's plan:
+rem   1. backs the key up with reg export into the log folder;
+rem   2. starts the service through the service control manager, unless it is already starting
 rem      or running, which is resumed: started by hand as the KB does, or by an earlier run;
-rem   5. waits for the engine to replay the logs, delete the key itself and report RUNNING;
-rem   6. brings the cluster resource online and waits until it is Online.
-rem ClusSvc event 1024 logged by step 6 is expected and harmless.
+rem   3. waits for the engine to replay the logs, delete the key itself and report RUNNING;
+rem   4. brings the cluster resource online and waits until it is Online.
+rem ClusSvc event 1024 logged by step 4 is expected and harmless.
 rem
-rem Usage: see :usage below, or run the script with /?. /dryrun runs only the checks of step 1
-rem and prints each later step in the words of PowerShell's -WhatIf.
+rem Usage: see :usage below, or run the script with /?. /dryrun runs only the checks and
+rem prints each step in the words of PowerShell's -WhatIf.
 rem Log: every step and its result is appended to restore-CLUSTER.log in the log folder, the
 rem key backup goes next to it as restore-CLUSTER-key-N.reg, N chosen so nothing is overwritten.
 rem /dryrun writes its log too, so the checks it ran stay on record; it changes nothing else.
@@ -140,7 +140,7 @@ if not exist "%CR_RUNDIR%\" goto run_name
 set "CR_TMP=%CR_RUNDIR%\out.txt"
 set "CR_SCTMP=%CR_RUNDIR%\sc.txt"
 
-rem ==== 1. Read-only checks ====
+rem ==== Read-only checks ====
 rem A missing program ends with 9009 in cmd, which would read as a missing key or service:
 rem each tool is looked for on the PATH first.
 set "CR_MISSING="
@@ -264,7 +264,7 @@ if defined CR_DRYRUN (
     goto finish
 )
 
-rem ==== 3. Back up the key ====
+rem ==== Step backup-key: back up the key ====
 call :log Step: %CR_OP_BACKUP% - "%CR_KEY%".
 rem The file is named after the cluster, not the service: a service name may be 256 characters,
 rem more than a file name holds, and one such as NUL.x would name a device that always exists.
@@ -288,7 +288,7 @@ if not exist "%CR_BACKUP%" (
 )
 call :log Done: the key is saved in "%CR_BACKUP%".
 
-rem ==== 4. Start the service through the service control manager ====
+rem ==== Step start-service: start the service through the service control manager ====
 call :log Step: %CR_OP_START% - "%CR_SERVICE%".
 rem Read again right before the change: the resource must still be Offline, the key still there.
 call :resource_status
@@ -334,7 +334,7 @@ goto start_wait
 :start_done
 call :log Done: the service is %CR_SVC_STATE%.
 
-rem ==== 5. Wait for the engine to replay the logs, delete the key and report RUNNING ====
+rem ==== Step confirm-recovery: wait for the engine to replay the logs, delete the key and report RUNNING ====
 rem The key counts as gone only when its parent reads fine without it, on two reads in a row; a
 rem read that fails is unknown, never gone.
 call :log Step: %CR_OP_RECOVER% - "%CR_KEY%".
@@ -380,7 +380,7 @@ goto finish
 :recover_done
 call :log Done: the engine consumed the key, after about %CR_WAITED% s of waiting, and the service is running.
 
-rem ==== 6. Bring the cluster resource online ====
+rem ==== Step online-resource: bring the cluster resource online ====
 call :log Step: %CR_OP_ONLINE% - "%CR_RESOURCE%".
 set "CR_OUTCOME=resource-failed"
 rem Read again right before the change: still Offline, and the key still gone.
@@ -638,10 +638,11 @@ rem exit /b, and a plain exit would close the operator's window.
 echo This script needs the command processor of Windows 2000 or later. On Windows NT 4.0 it
 echo stops here and has changed nothing. Take the steps of KB Q188674 by hand, as the
 echo RUNBOOK.md generated with this script lists them:
-echo  1. Do not bring the cluster resource online: that writes the checkpoint over the key.
-echo  2. In regedt32, check that the Restore in Progress key exists, and save it to a file.
-echo  3. Start the service from Services in Control Panel: it shows Starting while the
+echo First, do not bring the cluster resource online: that writes the checkpoint over the key.
+echo In regedt32, check that the Restore in Progress key exists. Then:
+echo  1. In regedt32, save the key to a file.
+echo  2. Start the service from Services in Control Panel: it shows Starting while the
 echo     engine replays the logs.
-echo  4. Wait until the engine has removed the key and the service is Started.
-echo  5. Only then bring the resource online in Cluster Administrator. ClusSvc event 1024
+echo  3. Wait until the engine has removed the key and the service is Started.
+echo  4. Only then bring the resource online in Cluster Administrator. ClusSvc event 1024
 echo     in the System log is expected.
