@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 // npm run mutate: proves the scenario suites fail when a safety rule of a script template is
 // broken. Each mutant of test/mutation/mutants.js is applied to a scratch copy of the package
-// (the checkout is never written), and the template's scenario suites run in jest there until
-// the first failing test: that test caught the mutant. A mutant that passes every test survived.
-// The run fails when a mutant survives, no longer applies, or its run breaks, and when the
-// suites fail without any mutant (the baseline run of each template), since then a "catch"
-// would prove nothing.
+// (the checkout is never written) and names the test that proves its rule (`caughtBy`).
+// - Baseline: first, each template's named tests run on the unmutated template in a copy; each
+//   must pass (a test that fails anyway would "catch" everything). `npm test` runs every suite.
+// - Each mutant: its named test alone (jest -t with the exact full name). It is caught when that
+//   test fails twice in a row on the mutant: one failure under load (Wine can fail to start a
+//   tool) does not count. A named test that fails once and then passes makes the mutant FLAKY.
+// - When the named test passes on the mutant, every suite of the template runs, stopping at the
+//   first failing test, and the mutant fails the run either way: STALE with the test that does
+//   catch it (update its caughtBy), or SURVIVED. So the catalogue stays a true record of which
+//   scenario proves which rule.
+// The run fails when a mutant is not caught by its named test, no longer applies, or its run
+// breaks, and when a named test fails on the unmutated template.
 //
-//   npm run mutate [-- --only ID[,ID...]] [--template ps1|cmd] [--jobs N] [--list]
+//   npm run mutate [-- --only ID[,ID...]] [--template ps1|cmd] [--jobs N] [--once] [--list]
+//
+// --once counts a single failing run as a catch (quicker, for a developer at work on a mutant).
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
@@ -40,7 +49,7 @@ const COPY = [
 const LINK = ['node_modules', '.tools'];
 
 function parseArgs(argv) {
-  const opts = { only: null, template: null, jobs: 2, list: false };
+  const opts = { only: null, template: null, jobs: 2, list: false, once: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -51,6 +60,7 @@ function parseArgs(argv) {
     else if (a === '--template') opts.template = value();
     else if (a === '--jobs') opts.jobs = Number(value());
     else if (a === '--list') opts.list = true;
+    else if (a === '--once') opts.once = true;
     else usage(`unknown argument ${a}`);
   }
   if (opts.template && !TEMPLATES[opts.template]) usage(`--template is ps1 or cmd`);
@@ -61,7 +71,7 @@ function parseArgs(argv) {
 function usage(problem) {
   console.error(`mutate: ${problem}`);
   console.error(
-    'usage: npm run mutate -- [--only ID[,ID...]] [--template ps1|cmd] [--jobs N] [--list]',
+    'usage: npm run mutate -- [--only ID[,ID...]] [--template ps1|cmd] [--jobs N] [--once] [--list]',
   );
   process.exit(2);
 }
@@ -77,6 +87,12 @@ function catalogueProblems() {
     if (!CATEGORIES.includes(m.category)) problems.push(`${m.id}: unknown category ${m.category}`);
     if (!m.why) problems.push(`${m.id}: no why`);
     if (!m.edits?.length) problems.push(`${m.id}: no edits`);
+    const by = m.caughtBy;
+    if (!by?.suite || !by?.test) problems.push(`${m.id}: no caughtBy { suite, test }`);
+    else if (TEMPLATES[m.template] && !SUITES[m.template].includes(by.suite))
+      problems.push(
+        `${m.id}: caughtBy names ${by.suite}, not a scenario suite of the ${m.template}`,
+      );
   }
   return problems;
 }
@@ -198,10 +214,15 @@ function writeTemplate(copy, template, text) {
   fs.writeFileSync(file, text, 'utf8');
 }
 
-/** Runs a template's suites in a copy, stopping at the first failing test. */
-function runSuites(copy, template) {
+/**
+ * Runs jest in a copy on `suites`, with `pattern` as its -t (a test name pattern) or all tests;
+ * `failFast` stops at the first failing test (the fallback run over every suite).
+ */
+function runJest(copy, template, { suites, pattern, failFast }) {
   const out = path.join(copy, 'jest-result.json');
+  const setupLog = path.join(copy, 'setup-failures.log');
   fs.rmSync(out, { force: true });
+  fs.rmSync(setupLog, { force: true });
   const tmp = path.join(copy, 'tmp');
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp);
@@ -209,7 +230,7 @@ function runSuites(copy, template) {
     path.join(copy, 'node_modules', 'jest', 'bin', 'jest.js'),
     '--ci',
     '--runInBand',
-    '--bail=1',
+    ...(failFast ? ['--bail=1'] : []),
     '--testEnvironment',
     path.join(copy, 'test', 'mutation', 'fail-fast-environment.js'),
     '--testSequencer',
@@ -219,8 +240,9 @@ function runSuites(copy, template) {
     '--json',
     '--outputFile',
     out,
+    ...(pattern ? ['--testNamePattern', pattern] : []),
     '--runTestsByPath',
-    ...SUITES[template],
+    ...suites,
   ];
   const env = {
     ...process.env,
@@ -228,9 +250,12 @@ function runSuites(copy, template) {
     CLUSRESTORE_REQUIRE_PWSH: '1',
     CLUSRESTORE_REQUIRE_WINE: '1',
     CLUSRESTORE_MUTATE_ORDER: SUITES[template].join(','),
+    CLUSRESTORE_MUTATE_FAIL_FAST: failFast ? '1' : '0',
+    CLUSRESTORE_MUTATE_SETUP_LOG: setupLog,
     // Everything the suites create goes below the copy, so cleanUp() finds it.
     TMPDIR: tmp,
-    // Wine suites boot their template prefix once per run, not once per mutant (harness.ts).
+    // Wine suites boot their template prefix once per mutate run, not once per test file and
+    // mutant: later labs copy it (test/cmd/harness.ts).
     CLUSRESTORE_WINE_LAB_CACHE: path.join(scratch, 'wine-lab'),
     FORCE_COLOR: '0',
   };
@@ -246,13 +271,16 @@ function runSuites(copy, template) {
     child.on('close', (code, signal) => {
       running.delete(child);
       fs.closeSync(log);
-      resolve(readResult(copy, out, code, signal));
+      resolve(readReport(copy, out, setupLog, code, signal));
     });
   });
 }
 
-/** What jest's JSON report says: the first failing test, or none. */
-function readResult(copy, out, code, signal) {
+/**
+ * What jest's JSON report says: every test that ran by its full name ("suite › name" keys) with
+ * its status and first failure line, the first failing test, and setup hooks that failed.
+ */
+function readReport(copy, out, setupLog, code, signal) {
   let report;
   try {
     report = JSON.parse(fs.readFileSync(out, 'utf8'));
@@ -260,22 +288,118 @@ function readResult(copy, out, code, signal) {
     const tail = fs.readFileSync(path.join(copy, 'jest.log'), 'utf8').trim().split('\n').slice(-15);
     return { error: `jest wrote no report (exit ${code ?? signal}):\n${tail.join('\n')}` };
   }
+  const setup = fs.existsSync(setupLog) ? fs.readFileSync(setupLog, 'utf8').trim() : '';
+  const tests = new Map();
+  let firstFailed = null;
   for (const suite of report.testResults) {
     const file = path.relative(copy, suite.name);
-    const failed = suite.assertionResults.find((t) => t.status === 'failed');
-    if (failed) {
-      return {
-        failedTest: `${file} › ${failed.fullName}`,
-        why: firstLine(failed.failureMessages[0]),
-      };
+    for (const t of suite.assertionResults) {
+      const why = t.status === 'failed' ? firstLine(t.failureMessages[0]) : '';
+      tests.set(testKey(file, t.fullName), { status: t.status, why });
+      if (t.status === 'failed' && !firstFailed)
+        firstFailed = { test: `${file} › ${t.fullName}`, why };
     }
-    if (suite.status === 'failed')
-      return { failedTest: `${file} (the suite)`, why: firstLine(suite.message) };
+    if (
+      suite.status === 'failed' &&
+      !firstFailed &&
+      suite.assertionResults.every((t) => t.status !== 'failed')
+    )
+      firstFailed = { test: `${file} (the suite)`, why: firstLine(suite.message) };
   }
-  if (report.numTotalTests === 0 || report.numPassedTests === 0) return { error: 'no test ran' };
-  if (!report.success)
-    return { error: `jest reported failure without a failed test (exit ${code})` };
-  return { passed: report.numPassedTests, skipped: report.numPendingTests };
+  return {
+    tests,
+    firstFailed,
+    setup,
+    passed: report.numPassedTests,
+    skipped: report.numPendingTests,
+    success: report.success,
+  };
+}
+
+const testKey = (suite, fullName) => `${suite} › ${fullName}`;
+
+/** A -t pattern that matches exactly these full test names (jest matches it case-insensitively). */
+function exactNames(names) {
+  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return `^(?:${[...new Set(names)].map(escape).join('|')})$`;
+}
+
+/** The named tests of a template's mutants on the unmutated template: each must pass. */
+async function runBaseline(copy, template, mutants) {
+  const named = mutants.map((m) => m.caughtBy);
+  const suites = SUITES[template].filter((s) => named.some((c) => c.suite === s));
+  const r = await runJest(copy, template, {
+    suites,
+    pattern: exactNames(named.map((c) => c.test)),
+  });
+  if (r.error) return { error: r.error, failing: new Map() };
+  // A test per caughtBy, passed; anything else (failed, skipped, never found) proves nothing.
+  const failing = new Map();
+  for (const c of named) {
+    const key = testKey(c.suite, c.test);
+    const t = r.tests.get(key);
+    if (!t) failing.set(key, 'no such test ran on the unmutated template (a wrong caughtBy)');
+    else if (t.status !== 'passed')
+      failing.set(key, `${t.status} on the unmutated template${t.why ? `: ${t.why}` : ''}`);
+  }
+  if (r.setup) failing.set('(setup)', `a setup hook failed: ${r.setup}`);
+  return { failing, passed: r.passed };
+}
+
+/**
+ * Runs the mutant's named test, once more when a setup hook failed (that run never reached the
+ * script). The result: 'failed' with why, 'passed', or an error.
+ */
+async function runNamed(copy, mutant) {
+  const { suite, test } = mutant.caughtBy;
+  let r;
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    r = await runJest(copy, mutant.template, { suites: [suite], pattern: exactNames([test]) });
+    if (r.error || !r.setup) break;
+  }
+  if (r.error) return { error: r.error };
+  if (r.setup) return { error: `a setup hook failed twice: ${r.setup}` };
+  const t = r.tests.get(testKey(suite, test));
+  if (!t || t.status === 'pending' || t.status === 'skipped')
+    return { error: `the named test did not run: ${suite} › ${test}` };
+  return { status: t.status, why: t.why };
+}
+
+/**
+ * One mutant in a copy whose template is already written. Its named test must fail twice in a
+ * row (a flake under load does not count as a catch); when it passes, every suite of the template
+ * runs to say what does catch the mutant, and the mutant fails the run either way, so the
+ * catalogue stays a true record of which scenario proves which rule.
+ */
+async function runMutant(copy, mutant, opts) {
+  const by = `${mutant.caughtBy.suite} › ${mutant.caughtBy.test}`;
+  const first = await runNamed(copy, mutant);
+  if (first.error) return { verdict: 'error', detail: first.error };
+  if (first.status === 'failed') {
+    if (opts.once) return { verdict: 'caught', detail: `${first.why} (one run)` };
+    const second = await runNamed(copy, mutant);
+    if (second.error) return { verdict: 'error', detail: `second run: ${second.error}` };
+    if (second.status === 'failed') return { verdict: 'caught', detail: first.why };
+    return {
+      verdict: 'FLAKY',
+      detail: `the named test failed once, then passed on the same mutant: ${first.why}`,
+    };
+  }
+  const all = await runJest(copy, mutant.template, {
+    suites: SUITES[mutant.template],
+    failFast: true,
+  });
+  if (all.error)
+    return { verdict: 'STALE', detail: `caughtBy is stale (${by} passed); then ${all.error}` };
+  if (all.firstFailed)
+    return {
+      verdict: 'STALE',
+      detail: `caughtBy is stale: caught by ${all.firstFailed.test}: ${all.firstFailed.why}`,
+    };
+  return {
+    verdict: 'SURVIVED',
+    detail: `caughtBy is stale / survived: ${all.passed} tests passed`,
+  };
 }
 
 /** The failure in one line: its first line, and jest's Expected and Received lines if short. */
@@ -313,7 +437,10 @@ async function main() {
     selected = selected.filter((m) => opts.only.includes(m.id));
   }
   if (opts.list) {
-    for (const m of selected) console.log(`${m.id.padEnd(36)} ${m.category.padEnd(13)} ${m.why}`);
+    for (const m of selected)
+      console.log(
+        `${m.id.padEnd(36)} ${m.category.padEnd(13)} ${m.why}\n${''.padEnd(37)}caught by ${m.caughtBy.suite} › ${m.caughtBy.test}`,
+      );
     return;
   }
   if (selected.length === 0) usage('no mutant selected');
@@ -330,59 +457,83 @@ async function main() {
   for (const m of selected) {
     const applied = applyMutant(original[m.template], m);
     if (applied.reason) results.set(m.id, { verdict: 'no longer applies', detail: applied.reason });
-    else jobs.push({ id: m.id, template: m.template, text: applied.text });
+    else jobs.push({ mutant: m, text: applied.text });
   }
-  // One unmutated run per template: its suites must pass, or no catch means anything.
-  const templates = [...new Set(jobs.map((j) => j.template))];
-  // Wine runs are the long ones: they go first, so the two workers end close together.
-  jobs.unshift(
-    ...templates.map((t) => ({
-      id: `baseline-${t}`,
-      template: t,
-      text: original[t],
-      baseline: true,
-    })),
-  );
-  jobs.sort(
-    (a, b) =>
-      Number(b.baseline ?? false) - Number(a.baseline ?? false) ||
-      (a.template === 'cmd' ? -1 : 1) - (b.template === 'cmd' ? -1 : 1),
-  );
+  const templates = Object.keys(TEMPLATES).filter((t) => jobs.some((j) => j.mutant.template === t));
 
   if (jobs.length > 0) {
     console.log('== build (once)');
     const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('npm run build failed');
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'clusrestore-mutate-'));
-    const workers = Math.min(opts.jobs, jobs.length);
+    const workers = Math.min(opts.jobs, jobs.length + templates.length);
     console.log(
-      `== ${jobs.length - templates.length} mutants and ${templates.length} baseline run(s), ${workers} at a time, in ${scratch}`,
+      `== ${jobs.length} mutants (${templates.join(', ')}), ${workers} at a time, in ${scratch}`,
     );
     const copies = [];
     for (let w = 0; w < workers; w++) copies.push(makeCopy(path.join(scratch, `copy-${w + 1}`)));
-    const queue = [...jobs];
+    const prepare = (copy, template, text) => {
+      for (const t of Object.keys(TEMPLATES))
+        writeTemplate(copy, t, t === template ? text : original[t]);
+    };
+
+    // The baseline of each template first: its named tests on the unmutated template, in a copy
+    // like the mutants' (a catch counts only for a test that passed there). `npm test` runs
+    // every suite in CI; this run needs only the tests the catalogue names.
+    const baselines = {};
+    const queue = templates.map((t) => ({ baseline: t }));
+    // Wine runs are the longer ones: .cmd mutants go first, so the workers end close together.
+    queue.push(
+      ...jobs.filter((j) => j.mutant.template === 'cmd'),
+      ...jobs.filter((j) => j.mutant.template !== 'cmd'),
+    );
+    const baselineDone = {};
+    const waitFor = Object.fromEntries(
+      templates.map((t) => [t, new Promise((resolve) => (baselineDone[t] = resolve))]),
+    );
     await Promise.all(
       copies.map(async (copy) => {
         for (let job = queue.shift(); job; job = queue.shift()) {
-          for (const t of Object.keys(TEMPLATES))
-            writeTemplate(copy, t, t === job.template ? job.text : original[t]);
           const t0 = Date.now();
-          const r = await runSuites(copy, job.template);
-          const took = Date.now() - t0;
-          let verdict;
-          let detail;
-          if (r.error) [verdict, detail] = ['error', r.error];
-          else if (job.baseline)
-            [verdict, detail] = r.failedTest
-              ? ['FAILED', `fails without a mutant: ${r.failedTest}: ${r.why}`]
-              : r.skipped > 0
-                ? ['FAILED', `${r.skipped} tests skipped without a mutant`]
-                : ['passed', `${r.passed} tests`];
-          else if (r.failedTest) [verdict, detail] = ['caught', `by ${r.failedTest}: ${r.why}`];
-          else [verdict, detail] = ['SURVIVED', `${r.passed} tests passed`];
-          results.set(job.id, { verdict, detail, took });
+          if (job.baseline) {
+            const t = job.baseline;
+            prepare(copy, t, original[t]);
+            const own = selected.filter((m) => m.template === t);
+            const b = await runBaseline(copy, t, own);
+            baselines[t] = b;
+            const took = Date.now() - t0;
+            const [verdict, detail] = b.error
+              ? ['error', b.error]
+              : b.failing.size
+                ? ['FAILED', [...b.failing].map(([k, v]) => `${k}: ${v}`).join('\n    ')]
+                : ['passed', `${b.passed} named tests on the unmutated template`];
+            results.set(`baseline-${t}`, { verdict, detail, took });
+            console.log(
+              `${verdict.padEnd(8)} ${`baseline-${t}`.padEnd(36)} ${seconds(took).padStart(6)}  ${detail}`,
+            );
+            baselineDone[t]();
+            continue;
+          }
+          const m = job.mutant;
+          await waitFor[m.template];
+          const t1 = Date.now();
+          const b = baselines[m.template];
+          const key = testKey(m.caughtBy.suite, m.caughtBy.test);
+          let r;
+          if (b.error) r = { verdict: 'error', detail: 'the baseline run broke' };
+          else if (b.failing.has(key) || b.failing.has('(setup)'))
+            r = {
+              verdict: 'not proven',
+              detail: `its test did not pass on the unmutated template: ${b.failing.get(key) ?? b.failing.get('(setup)')}`,
+            };
+          else {
+            prepare(copy, m.template, job.text);
+            r = await runMutant(copy, m, opts);
+          }
+          const took = Date.now() - t1;
+          results.set(m.id, { ...r, took });
           console.log(
-            `${verdict.padEnd(8)} ${job.id.padEnd(36)} ${seconds(took).padStart(6)}  ${detail}`,
+            `${r.verdict.padEnd(8)} ${m.id.padEnd(36)} ${seconds(took).padStart(6)}  ${r.detail}`,
           );
         }
       }),
@@ -401,16 +552,25 @@ async function main() {
     const r = results.get(id);
     counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
     const m = MUTANTS.find((x) => x.id === id);
+    const by = m && r.verdict === 'caught' ? `by ${m.caughtBy.suite} › ${m.caughtBy.test}: ` : '';
     console.log(
-      `${r.verdict.padEnd(17)} ${id.padEnd(36)} ${m ? m.category.padEnd(13) : ''.padEnd(13)} ${r.detail}`,
+      `${r.verdict.padEnd(17)} ${id.padEnd(36)} ${m ? m.category.padEnd(13) : ''.padEnd(13)} ${by}${r.detail}`,
     );
   }
   const summary = Object.entries(counts)
     .map(([v, n]) => `${n} ${v}`)
     .join(', ');
-  console.log(`\n${summary}; ${seconds(Date.now() - started)} in all`);
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+  console.log(`\n${summary}; ${seconds(Date.now() - started)} in all (load average now ${load})`);
   const ok = [...results.values()].every((r) => r.verdict === 'caught' || r.verdict === 'passed');
-  if (!ok) console.log('mutate: FAILED (a mutant survived or no longer applies, or a run broke)');
+  if (!ok)
+    console.log(
+      'mutate: FAILED (a mutant survived, is caught by another test than its caughtBy, no longer applies, or a run broke)',
+    );
+  else console.log(`mutate: every mutant caught by its named test (${selected.length})`);
   process.exitCode = ok ? 0 : 1;
 }
 
@@ -427,4 +587,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { applyMutant, catalogueProblems };
+module.exports = { applyMutant, catalogueProblems, exactNames, SUITES };

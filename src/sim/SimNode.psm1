@@ -29,7 +29,7 @@ $script:Scenarios = @(
     'other-events', 'event-messages-missing', 'service-disabled', 'log-write-fails',
     'localized-cluster-exe', 'wow64-host', 'backup-fails', 'online-with-key', 'service-stops',
     'service-dies-after-online', 'service-removed', 'disk-offline', 'disk-failed',
-    'engine-fails-pending', 'application-log-unreadable'
+    'engine-fails-pending', 'application-log-unreadable', 'service-stop-pending', 'service-paused'
 )
 # A run that loops without end is a bug in the script under test; stop it.
 $script:MaxCalls = 50000
@@ -566,7 +566,9 @@ function Start-SimService {
             Add-SimPending -After $engine.FailSec -Kind 'service-fail' -Generation $g -Reason 'missing-log'
         }
         elseif ($engine.StopsDuringStart) {
-            Add-SimPending -After $engine.FailSec -Kind 'service-fail' -Generation $g -Reason 'stopped'
+            # Scenario service-stops: the process ends a second into its start, so the first
+            # status read after Start() already finds it Stopped.
+            Add-SimPending -After 1 -Kind 'service-fail' -Generation $g -Reason 'stopped'
         }
         else {
             # KB Q178304: a restored directory stays StartPending until recovery (and the
@@ -1187,8 +1189,20 @@ $script:Shadows['reg.exe'] = {
             elseif ($null -eq $rel -or $null -eq (Get-SimKey -Path $rel)) {
                 $code = 1; $out = @('ERROR: The system was unable to find the specified registry key or value.')
             }
-            elseif ($script:Sim.ExportFails -or (Test-SimKeyDenied -Path $rel)) {
+            elseif (Test-SimKeyDenied -Path $rel) {
                 $code = 1; $out = @('ERROR: Access is denied.')
+            }
+            elseif ($script:Sim.ExportFails) {
+                # Scenario backup-fails: the volume fills while reg.exe writes. A file is created
+                # before anything is written to it (CreateFile, then WriteFile, which fails with
+                # ERROR_DISK_FULL, 112: "There is not enough space on the disk."). Whether reg.exe
+                # deletes what it created when it fails is documented nowhere, so the model keeps
+                # the worse case for a script that would only look for the file: the file stays,
+                # holding what was written, the header. The .cmd stand-in does the same.
+                $file = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($a[2])
+                $encoding = New-Object -TypeName System.Text.UnicodeEncoding -ArgumentList $false, $true
+                [System.IO.File]::WriteAllText($file, "Windows Registry Editor Version 5.00`r`n", $encoding)
+                $code = 1; $out = @('ERROR: There is not enough space on the disk.')
             }
             else {
                 $file = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($a[2])
@@ -1782,6 +1796,12 @@ function Initialize-SimNode {
             $engine.PendingUntilRecovered = $true
             $engine.HangsOnFailure = $true
         }
+        # SERVICE_STATUS dwCurrentState (learn.microsoft.com, "SERVICE_STATUS structure"): a
+        # service is also SERVICE_STOP_PENDING while it stops and SERVICE_PAUSED when paused;
+        # ServiceController.Status names them StopPending and Paused. The state holds for the run:
+        # a stop may take long (the engine flushes first) and a pause lasts until someone resumes.
+        'service-stop-pending' { $script:Sim.Service.State = 'StopPending' }
+        'service-paused' { $script:Sim.Service.State = 'Paused' }
     }
     # A 32-bit PowerShell on 64-bit Windows runs under WOW64, which sets PROCESSOR_ARCHITEW6432.
     $env:PROCESSOR_ARCHITEW6432 = if ($Scenario -eq 'wow64-host') { 'AMD64' } else { $null }

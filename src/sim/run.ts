@@ -40,6 +40,8 @@ export const SCENARIOS = [
   'disk-failed',
   'engine-fails-pending',
   'application-log-unreadable',
+  'service-stop-pending',
+  'service-paused',
 ] as const;
 
 /** One named starting state of the simulated node. */

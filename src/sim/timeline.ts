@@ -61,7 +61,8 @@ export const SCENARIO_TEXT: Record<ScenarioName, string> = {
   'localized-cluster-exe':
     'no FailoverClusters cmdlets, and cluster.exe prints its status words in French',
   'wow64-host': 'the script runs in 32-bit PowerShell on 64-bit Windows (WOW64)',
-  'backup-fails': 'reg.exe export of the key fails (access denied)',
+  'backup-fails':
+    'reg.exe export of the key fails part-way (the volume fills); the file it created stays, holding the header',
   'online-with-key':
     'the resource is online and the service running while the key is still there: not yet recovered',
   'service-stops': 'the service goes StartPending, then stops on its own during the start',
@@ -75,6 +76,8 @@ export const SCENARIO_TEXT: Record<ScenarioName, string> = {
     'a log file the key names is missing: the engine logs 1002 (-528) but the service never reports again and stays StartPending',
   'application-log-unreadable':
     'every read of the Application log fails (the event log service does not answer); the restore itself goes well',
+  'service-stop-pending': 'the service is still stopping (StopPending) when the script starts',
+  'service-paused': 'the service is Paused when the script starts',
 };
 
 /** One line of a step: a command that changed the node, a wait, a change of the model, an event. */

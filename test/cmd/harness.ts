@@ -143,8 +143,8 @@ export interface NodeSpec {
   dependencies?: { of?: string; name: string; state?: string; node?: string }[];
   /** The local cluster's name in HKLM\Cluster (default: the inventory's). */
   localCluster?: string;
-  /** stubs/sc.cmd's mode: translated labels and words. */
-  sc?: 'localized';
+  /** stubs/sc.cmd's mode: translated labels and words, or a stopped service reported as StopPending or Paused. */
+  sc?: 'localized' | 'stop-pending' | 'paused';
   /**
    * stubs/reg.cmd's mode: reads of the key denied once the service started, export fails, the
    * key denied from the start (its parent still lists it), or the key and its parent denied.
@@ -182,9 +182,13 @@ export interface RunOverrides {
   nt4?: boolean;
 }
 
-/** The check the script starts with; nt4 runs neutralise its setlocal line. */
+/**
+ * The lines the script's NT 4.0 check starts with; nt4 runs neutralise the setlocal line. The
+ * test of ERRORLEVEL that follows is the script's own and stays as it is, so a script that tests
+ * it wrongly is seen running on, not refused by the harness.
+ */
 export const OLD_CMD_CHECK =
-  'verify other 2>nul\r\nsetlocal EnableExtensions DisableDelayedExpansion\r\nif errorlevel 1 goto old_cmd\r\n';
+  'verify other 2>nul\r\nsetlocal EnableExtensions DisableDelayedExpansion\r\n';
 
 /** The state a scenario ends with. */
 export interface NodeState {

@@ -248,6 +248,24 @@ describeWine(
       }
     });
 
+    // Issue 19: a service neither stopped nor starting or running (the two other states of
+    // SERVICE_STATUS a run can find, stubs/sc.cmd) is refused before any change.
+    it.each([
+      ['StopPending', 'stop-pending'],
+      ['Paused', 'paused'],
+    ] as const)('service %s: refused before any change, exit preflight-failed', (state, sc) => {
+      const n = node(sc, { sc });
+      try {
+        const r = n.run(G.script, G.fileName);
+        expect(r.status).toBe(code('preflight-failed'));
+        expect(r.stdout).toContain(`The service is ${state}: it must be stopped`);
+        expect(n.inspect()).toEqual(UNTOUCHED);
+        expect(n.logFiles().filter((f) => f.endsWith('.reg'))).toEqual([]);
+      } finally {
+        n.dispose();
+      }
+    });
+
     // Item 1. Before: 0, the resource brought online with the key still there.
     it('the key becomes unreadable during the wait: never taken for consumed, exit recovery-not-confirmed', () => {
       const n = node('unreadable', { reg: 'deny-while-started', engineMode: 'keep' }, SHORT);

@@ -340,8 +340,14 @@ describePwsh('generated .ps1 on the real-node scenarios (issue 14)', () => {
 });
 
 describePwsh('generated .ps1: scenarios that kill surviving mutants (issue 19)', () => {
-  it('backup-fails: a failed reg.exe export stops the run with 30; the service is not started', async () => {
+  it('backup-fails: an export that fails part-way and leaves its file stops the run with 30; the service is not started', async () => {
     const r = await run('backup-fails');
+    // The file reg.exe created stays (src/sim/README.md): only its exit code tells the failure.
+    const left = Object.keys(r.files).filter((f) => f.endsWith('.reg'));
+    expect(left).toHaveLength(1);
+    expect(r.files[left[0]].subarray(2).toString('utf16le')).toBe(
+      'Windows Registry Editor Version 5.00\r\n',
+    );
     expect(r.exitCode).toBe(scriptExitCode('backup-failed'));
     const called = calls(runEntries(r.timeline, 1));
     expect(called.filter((c) => c.startsWith('ServiceController.Start'))).toEqual([]);
@@ -355,9 +361,25 @@ describePwsh('generated .ps1: scenarios that kill surviving mutants (issue 19)',
     expectUntouched(r);
   });
 
+  it.each([
+    ['service-stop-pending', 'StopPending'],
+    ['service-paused', 'Paused'],
+  ] as const)(
+    '%s: a service that is %s is refused before any change (exit 10)',
+    async (scenario, state) => {
+      const r = await run(scenario);
+      expect(r.exitCode).toBe(scriptExitCode('preflight-failed'));
+      expect(r.result!.message).toContain(`is ${state}: wait until it is Stopped`);
+      expectUntouched(r);
+    },
+  );
+
   it('service-stops: StartPending, then Stopped: exit 40 and the resource is never brought online', async () => {
     const r = await run('service-stops');
     expect(r.exitCode).toBe(scriptExitCode('service-failed'));
+    // Found Stopped at the start wait: the start failed, no recovery wait began.
+    expect(steps(r)['start-service']).toBe('failed');
+    expect(r.result!.message).toContain('stopped while starting');
     const entries = runEntries(r.timeline, 1);
     expect(entries.some((e) => e.state.service === 'StartPending')).toBe(true);
     expect(askedOnline(entries)).toBe(false);

@@ -73,6 +73,8 @@ const SCENARIO_CASES: [string, ScriptExitName, VerdictKind][] = [
   ['disk-failed', 'preflight-failed', 'stopped'],
   ['engine-fails-pending', 'service-failed', 'failed'],
   ['application-log-unreadable', 'success', 'safe'],
+  ['service-stop-pending', 'preflight-failed', 'stopped'],
+  ['service-paused', 'preflight-failed', 'stopped'],
 ];
 
 /** Every scenario is simulated up front, on a shared machine: a generous limit, not a speed test. */
