@@ -15,29 +15,29 @@
     the restore, so the key is gone and the engine fails with -528 (JET_errMissingLogFile):
     Application event 1002, System event 1042, and the resource fails.
 
-    Run on the node that owns the resource's group, this script:
-      1. checks, changing nothing: administrator rights, a 64-bit PowerShell, that this computer
-         is a node of the local cluster and that cluster has the inventory's name, that it owns
-         the resource's group, that the resource is Offline (a Failed resource is retried by the
-         cluster itself, so it is refused with the command that takes it offline), that what
-         the resource depends on (its disk, its network name, and what they depend on) is Online
-         on this node, that the service exists and is not Disabled, and that the restore key
-         exists (its values go to the log);
-      2. stops if the key is missing: the restore has to be repeated with the backup program's
-         "Start services after restore" option;
-      3. exports the key with reg.exe into the log folder;
-      4. reads the resource and the key again, then starts the service through the service
+    Run on the node that owns the resource's group, this script first checks, changing nothing:
+    administrator rights, a 64-bit PowerShell, that this computer is a node of the local cluster
+    and that cluster has the inventory's name, that it owns the resource's group, that the
+    resource is Offline (a Failed resource is retried by the cluster itself, so it is refused
+    with the command that takes it offline), that what the resource depends on (its disk, its
+    network name, and what they depend on) is Online on this node, that the service exists and
+    is not Disabled, and that the restore key exists (its values go to the log). If the key is
+    missing it stops there: the restore has to be repeated with the backup program's "Start
+    services after restore" option. Then it takes the steps, numbered as in the runbook and
+    clusrestore's plan:
+      1. exports the key with reg.exe into the log folder;
+      2. reads the resource and the key again, then starts the service through the service
          control manager and waits for StartPending or Running; a service already starting or
          running (started by hand, or by an earlier run) is not started again: the script
          resumes at the next step;
-      5. waits until the engine has replayed the logs and removed the key (its absence read
+      3. waits until the engine has replayed the logs and removed the key (its absence read
          twice, the parent key readable) and the service reports Running; the service may stay
          StartPending the whole time (KB Q178304); the engine's failure event (Application
          event 1002) or a stop of the service ends the wait early;
-      6. reads the resource and the key again, then brings the cluster resource online and
-         waits for Online;
-      7. checks the outcome. System event 1024 ("registry checkpoint ... could not be restored")
-         for this resource follows step 6; it is expected and harmless.
+      4. reads the resource and the key again, then brings the cluster resource online and
+         waits for Online.
+    Last it checks the outcome. System event 1024 ("registry checkpoint ... could not be
+    restored") for this resource follows step 4; it is expected and harmless.
 
     Each change asks for confirmation first (ConfirmImpact High); -Confirm:$false runs without
     asking (and is required under -NonInteractive), -WhatIf runs the checks and lists the steps. Running the script again after success
@@ -1319,7 +1319,7 @@ try {
         Add-RestoreCheck -Name 'log-folder' -Ok $true -Detail ('Logging to {0}.' -f $script:LogPath)
     }
 
-    #region 1. Read-only checks
+    #region Read-only checks
     if (-not (Test-Elevation)) {
         Add-RestoreCheck -Name 'elevated' -Ok $false -Detail 'The process does not run with administrator rights (no High integrity level).'
         Exit-Restore -Outcome 'preflight-failed' -Message 'Run this script from an elevated PowerShell (Run as administrator). Nothing was changed.'
@@ -1504,7 +1504,7 @@ try {
     Write-RestoreLog -Message 'All checks passed.'
     #endregion
 
-    #region 3-6. The steps, each confirmed
+    #region The steps, each confirmed
     $step = $script:Steps['backup-key']
     if ($PSCmdlet.ShouldProcess($step.target, $step.operation)) {
         Write-RestoreLog -Message ('Step {0}: {1}, on {2}.' -f $step.id, $step.operation, $step.target)
