@@ -589,6 +589,9 @@ const PS1 = [
     'a disk (or other resource) the resource depends on is not Online here, and the service is started anyway',
     '    if ($null -ne $missingDependency) {\n',
     PS_FALSE,
+    psRealNode(
+      'disk-offline: the disk the resource depends on is not Online: refused before any change, naming the command that brings it online (exit 10)',
+    ),
   ),
   one(
     'ps1-dependency-state-ignored',
@@ -597,6 +600,9 @@ const PS1 = [
     'a dependency counts as Online whatever its state',
     "            $online = @($members | Where-Object -FilterScript { $_.State -eq 'Online' -and $_.OwnerNode -eq $Computer })\n",
     '            $online = @($members | Where-Object -FilterScript { $_.OwnerNode -eq $Computer })\n',
+    psRealNode(
+      'disk-offline: the disk the resource depends on is not Online: refused before any change, naming the command that brings it online (exit 10)',
+    ),
   ),
   one(
     'ps1-recovery-engine-event-ignored',
@@ -605,6 +611,9 @@ const PS1 = [
     "the engine's failure event during the recovery wait is not watched: a service hung in StartPending is waited out to the deadline",
     '        if (Test-EngineFailureEvent) {\n',
     '        if ($false) {\n',
+    psRealNode(
+      'engine-fails-pending: the engine logs 1002 (-528) while the service stays StartPending: the wait ends early (exit 40)',
+    ),
   ),
   one(
     'ps1-event-read-error-decides',
@@ -613,6 +622,9 @@ const PS1 = [
     "a failed read of the Application log counts as the engine's failure and ends a good recovery wait (issue 14 item 8)",
     "    @(Get-RecentEvent -LogName 'Application' -ProviderName $ServiceName -Id @(1002)).Count -gt 0\n",
     "    try { @(Get-WinEvent -FilterHashtable @{ LogName = 'Application'; ProviderName = $ServiceName; Id = 1002; StartTime = $script:StartedAt } -ErrorAction Stop).Count -gt 0 } catch { [string]$_.FullyQualifiedErrorId -notlike 'NoMatching*' }\n",
+    psRealNode(
+      'application-log-unreadable: a failed read of the Application log never ends the wait: one warning, then online (exit 0)',
+    ),
   ),
   one(
     'ps1-reread-before-start',
@@ -1038,6 +1050,9 @@ const CMD = [
     'a resource the directory depends on (its disk) that is not Online is not refused: the service starts without its database and logs',
     'if /i not "%CR_ROW_STATE%"=="Online" goto dep_not_online\n',
     'if /i "%CR_ROW_STATE%"=="NO_SUCH_STATE" goto dep_not_online\n',
+    cmdRefusals(
+      'the resources the resource depends on the disk two levels down is Offline on EXNODE1: refused naming it and its online command, exit preflight-failed',
+    ),
   ),
   one(
     'cmd-refuse-dependency-other-node',
@@ -1046,6 +1061,9 @@ const CMD = [
     'a dependency Online on another node counts as Online on this one',
     'if /i not "%CR_DEP_NODE%"=="%COMPUTERNAME%" goto dep_not_online\n',
     'if /i "%CR_DEP_NODE%"=="NO_SUCH_NODE" goto dep_not_online\n',
+    cmdRefusals(
+      'the resources the resource depends on the disk two levels down is Online on EXNODE2: refused naming it and its online command, exit preflight-failed',
+    ),
   ),
   one(
     'cmd-refuse-dependency-one-level',
@@ -1054,6 +1072,9 @@ const CMD = [
     'only the direct dependencies are read: the disk the System Attendant depends on goes unchecked',
     'if %CR_DEP_NEW% GTR 0 goto dep_level\n',
     '',
+    cmdRefusals(
+      'the resources the resource depends on the disk two levels down is Offline on EXNODE1: refused naming it and its online command, exit preflight-failed',
+    ),
   ),
   one(
     'cmd-reread-resource-before-start',
