@@ -149,7 +149,14 @@ export interface NodeSpec {
    * stubs/reg.cmd's mode: reads of the key denied once the service started, export fails, the
    * key denied from the start (its parent still lists it), or the key and its parent denied.
    */
-  reg?: 'deny-while-started' | 'export-fails' | 'deny-key' | 'deny-parent';
+  reg?:
+    | 'deny-while-started'
+    | 'export-fails'
+    | 'deny-key'
+    | 'deny-parent'
+    | 'gone-after-export'
+    | 'back-before-online'
+    | 'absent-once';
   /** Whether the online restore left the Restore in Progress key (default true). */
   key?: boolean;
   /** Whether the user is an administrator (default true). */

@@ -555,6 +555,55 @@ describeWine(
         n.dispose();
       }
     });
+
+    // Mutants of issue 19: the re-reads of the key right before the service start and right
+    // before the online step, and the two absent reads in a row (stubs/reg.cmd's modes).
+    it('the key is deleted between the checks and the service start: exit key-missing, the service never started', () => {
+      const n = node('gone-after-export', { reg: 'gone-after-export' });
+      try {
+        const r = n.run(G.script, G.fileName);
+        expect(r.status).toBe(code('key-missing'));
+        expect(n.calls()).toContain(
+          'reg: the key was deleted after its export (the checkpoint written back)',
+        );
+        expect(n.calls().filter((l) => l.startsWith('engine '))).toEqual([]);
+        expect(n.calls().filter((l) => l.includes('/online'))).toEqual([]);
+        expect(n.inspect()).toEqual({ keyPresent: false, service: 'STOPPED', resource: 'Offline' });
+      } finally {
+        n.dispose();
+      }
+    });
+
+    it('the key is written again after the engine removed it: not brought online, exit resource-failed', () => {
+      const n = node('back-before-online', { reg: 'back-before-online' });
+      try {
+        const r = n.run(G.script, G.fileName);
+        expect(r.status).toBe(code('resource-failed'));
+        expect(n.calls()).toContain('reg: the key was written again (a second restore)');
+        expect(n.calls().filter((l) => l.includes('/online'))).toEqual([]);
+        expect(n.inspect()).toEqual({ keyPresent: true, service: 'RUNNING', resource: 'Offline' });
+      } finally {
+        n.dispose();
+      }
+    });
+
+    it('one read finds the key missing while it is still there: the wait goes on until the engine removes it, then online, exit success', () => {
+      const n = node('absent-once', { reg: 'absent-once', engineHoldMs: 8000 });
+      try {
+        const r = n.run(G.script, G.fileName);
+        expect(r.status).toBe(code('success'));
+        const calls = n.calls();
+        const once = calls.indexOf('reg: the key read as missing once');
+        const removed = calls.findIndex((l) => l.includes('deleting the Restore in Progress key'));
+        const online = calls.findIndex((l) => l.includes('/online'));
+        expect(once).toBeGreaterThanOrEqual(0);
+        expect(removed).toBeGreaterThan(once);
+        expect(online).toBeGreaterThan(removed);
+        expect(n.inspect()).toEqual(RECOVERED);
+      } finally {
+        n.dispose();
+      }
+    });
   },
   { mingw: true },
 );

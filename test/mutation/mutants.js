@@ -1092,7 +1092,9 @@ const CMD = [
     'no re-read of the key before the service start: a key gone since the checks is not seen',
     'call :key_probe\nif "%CR_KEY_STATE%"=="absent" goto key_missing\nif not "%CR_KEY_STATE%"=="present" (\n',
     'if "%CR_KEY_STATE%"=="absent" goto key_missing\nif not "%CR_KEY_STATE%"=="present" (\n',
-    CMD_BY.flip2,
+    cmdRealNode(
+      'the key is deleted between the checks and the service start: exit key-missing, the service never started',
+    ),
   ),
   one(
     'cmd-reread-resource-before-online',
@@ -1110,7 +1112,9 @@ const CMD = [
     'no re-read of the key before the online step: a key that came back is not seen',
     'if not "%CR_KEY_STATE%"=="absent" (\n    call :log The key is %CR_KEY_STATE% again',
     'if "%CR_KEY_STATE%"=="NO_SUCH_STATE" (\n    call :log The key is %CR_KEY_STATE% again',
-    CMD_BY.flip3,
+    cmdRealNode(
+      'the key is written again after the engine removed it: not brought online, exit resource-failed',
+    ),
   ),
   one(
     'cmd-absence-one-read',
@@ -1119,7 +1123,9 @@ const CMD = [
     'one read without the key counts as proof that the engine consumed it',
     'if %CR_GONE% GEQ 2 if "%CR_SVC_STATE%"=="Running" goto recover_done\n',
     'if %CR_GONE% GEQ 1 if "%CR_SVC_STATE%"=="Running" goto recover_done\n',
-    CMD_BY.keyUnreadable,
+    cmdRealNode(
+      'one read finds the key missing while it is still there: the wait goes on until the engine removes it, then online, exit success',
+    ),
   ),
   one(
     'cmd-absence-parent-unread',
