@@ -198,7 +198,7 @@ describePwsh('clusrestore simulate (built CLI, real pwsh)', () => {
     );
     const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
     const order = [
-      /Read-only checks: 11 passed/,
+      /Read-only checks: 12 passed/,
       /Step 1 backup-key: DONE/,
       / run {5}reg\.exe export /,
       /Step 2 start-service: DONE/,
