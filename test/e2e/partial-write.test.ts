@@ -8,6 +8,7 @@ import { planGeneration } from '../../src/commands/generate';
 import { verifyOutput } from '../../src/commands/verify';
 import { IoError } from '../../src/errors';
 import { ROOT, cli, tempDir } from '../helpers/cli';
+import { fleetJson } from '../helpers/fleet';
 
 const EXAMPLE = join(ROOT, 'examples', 'inventory.yaml');
 
@@ -85,17 +86,16 @@ describe('a write error on a terminal', () => {
   (immutable && hasScript ? it : it.skip)(
     'stops the progress bar, exits 3 and says how far it got',
     () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { inventoryYaml } = require('../../bench/synthetic.js') as {
-        inventoryYaml: (n: number, opts?: object) => string;
+      // A fleet whose recovery timeout then changes: every script is updated.
+      const fleet = (recoverySec: number) => {
+        const doc = JSON.parse(fleetJson(500));
+        doc.defaults.timeouts = { recoverySec };
+        return JSON.stringify(doc, null, 2) + '\n';
       };
-      const inv = join(dir, 'fleet.yaml');
-      writeFileSync(inv, inventoryYaml(500));
+      const inv = join(dir, 'fleet.json');
+      writeFileSync(inv, fleet(3600));
       expect(cli(['generate', inv, '--out', 'out'], dir).code).toBe(0);
-      writeFileSync(
-        inv,
-        readFileSync(inv, 'utf8').replaceAll('recoverySec: 3600', 'recoverySec: 3700'),
-      );
+      writeFileSync(inv, fleet(3700));
       // A script the change updates, half way through the fleet.
       const manifest = JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8'));
       const updates = Object.keys(manifest.files).filter(
