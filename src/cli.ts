@@ -11,6 +11,7 @@ import { CLI_EXIT_CODES } from './procedure/exit-codes';
 import { FORMATS, type Format } from './inventory/presets';
 import { SCENARIOS, type ScenarioName } from './sim/run';
 import { processIo as io } from './commands/io';
+import { colorWanted } from './plan/colors';
 
 const EXIT_EPILOGUE =
   'Exit codes: ' +
@@ -166,6 +167,12 @@ async function main(): Promise<void> {
             default: false,
             describe: 'With --dry-run: exit 2 when files would change',
           })
+          .option('verbose', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'List every cluster, the manifest and each orphan, not only what changes (the summary line counts the rest)',
+          })
           .option('jobs', {
             type: 'number',
             describe: 'Ignored: rendering runs on one thread since 0.2; removed in a later release',
@@ -198,6 +205,8 @@ async function main(): Promise<void> {
                 json: argv.json,
                 markdown: !!argv.format?.includes('markdown'),
                 detailedExitcode: argv.detailedExitcode,
+                verbose: argv.verbose,
+                color: colorWanted(process.env, !!process.stdout.isTTY),
                 signal: interrupt?.signal,
               },
               io,

@@ -5,6 +5,7 @@ import { bundledInventory, loadInventory } from '../inventory/load';
 import type { Inventory } from '../inventory/types';
 import { buildPlan, type Plan, type PlanOptions } from '../plan/build';
 import { hasChanges, planJsonText, planText, summaryLine } from '../plan/view';
+import { planColors } from '../plan/colors';
 import { planMarkdown } from '../report/markdown';
 import type { Io, Phase } from './io';
 
@@ -46,6 +47,10 @@ export interface GenerateArgs extends Omit<GenerateOptions, 'onProgress' | 'onWr
   /** With dryRun: print the plan as a Markdown summary for a pull request or change ticket. */
   markdown?: boolean;
   detailedExitcode: boolean;
+  /** Print every cluster, the manifest and each orphan, not only what changes. */
+  verbose?: boolean;
+  /** Colour the plan's text (cli.ts decides: a terminal, NO_COLOR, FORCE_COLOR). */
+  color?: boolean;
 }
 
 /** `clusrestore generate`: prints the plan (a dry run) or what was written; the exit code. */
@@ -63,9 +68,17 @@ export async function generateCommand(args: GenerateArgs, io: Io, phase: Phase):
   else if (args.dryRun && args.markdown) io.out(planMarkdown(plan));
   else
     io.out(
-      planText(plan, { diffs: args.dryRun, steps: args.dryRun }) +
-        '\n' +
+      [
+        planText(plan, {
+          diffs: args.dryRun,
+          steps: args.dryRun,
+          verbose: args.verbose,
+          colors: planColors(!!args.color),
+        }),
         summaryLine(plan, args.dryRun),
+      ]
+        .filter(Boolean)
+        .join('\n'),
     );
   if (refused.length || (args.dryRun && plan.summary.conflict)) return 1;
   return args.dryRun && args.detailedExitcode && hasChanges(plan) ? 2 : 0;

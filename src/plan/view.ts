@@ -1,6 +1,14 @@
 import { formatDiagnostic } from '../errors';
 import { whatIfLine } from '../procedure/steps';
 import type { FileStatus, Plan } from './build';
+import { createColors, type Colors } from './colors';
+
+const LABEL: Record<FileStatus, string> = {
+  create: 'create',
+  update: 'update',
+  unchanged: 'unchanged',
+  conflict: 'CONFLICT',
+};
 
 /** The summary line, as Terraform prints one. */
 export function summaryLine(plan: Plan, dryRun: boolean): string {
@@ -10,6 +18,8 @@ export function summaryLine(plan: Plan, dryRun: boolean): string {
   if (s.conflict) parts.push(`${s.conflict} hand-edited (blocked)`);
   const refused = plan.clusters.reduce((n, c) => n + c.refused.length, 0);
   if (refused) parts.push(`${refused} value${refused === 1 ? '' : 's'} refused for .cmd`);
+  const orphans = plan.orphans.length;
+  if (orphans) parts.push(`${orphans} orphan${orphans === 1 ? '' : 's'} left in place`);
   return `${verb}: ${parts.join(', ')} in ${plan.clusters.length} cluster${plan.clusters.length === 1 ? '' : 's'}.`;
 }
 
@@ -21,39 +31,90 @@ export function hasChanges(plan: Plan): boolean {
   );
 }
 
-const LABEL: Record<FileStatus, string> = {
-  create: 'create',
-  update: 'update',
-  unchanged: 'unchanged',
-  conflict: 'CONFLICT',
-};
+/** How planText prints. */
+export interface PlanTextOptions {
+  /** The unified diff of every update and conflict. */
+  diffs: boolean;
+  /** The steps each shown cluster's scripts take (the same words as -WhatIf and /dryrun). */
+  steps: boolean;
+  /**
+   * Every cluster, the manifest and each orphan, changed or not. Without it only what a run
+   * changes or refuses is printed; the summary line counts the rest.
+   */
+  verbose?: boolean;
+  /** Colours for a terminal (see colors.ts); none when absent. */
+  colors?: Colors;
+}
 
 /**
- * The plan as text: per cluster its files with their status, the steps its scripts take (the
- * same words as -WhatIf and /dryrun) and, with `diffs`, the unified diff of every update.
+ * The plan as text: per cluster its files with their status, the steps its scripts take and,
+ * with `diffs`, the unified diff of every update. Unless `verbose`, a cluster whose files are
+ * all unchanged is left out.
  */
-export function planText(plan: Plan, opts: { diffs: boolean; steps: boolean }): string {
+export function planText(plan: Plan, opts: PlanTextOptions): string {
+  const c = opts.colors ?? createColors(false);
+  const label: Record<FileStatus, (s: string) => string> = {
+    create: c.green,
+    update: c.yellow,
+    unchanged: c.dim,
+    conflict: (s) => c.bold(c.red(s)),
+  };
+  const status = (s: FileStatus, text = LABEL[s]) => label[s](text.padEnd(9));
   const out: string[] = [];
-  for (const c of plan.clusters) {
-    out.push(`${c.name} (${c.preset}; nodes ${c.nodes.join(', ')})`);
-    for (const f of c.files) {
+  for (const cluster of plan.clusters) {
+    if (!opts.verbose && !clusterChanges(cluster)) continue;
+    out.push(c.bold(`${cluster.name} (${cluster.preset}; nodes ${cluster.nodes.join(', ')})`));
+    for (const f of cluster.files) {
+      if (!opts.verbose && f.status === 'unchanged') continue;
       out.push(
-        `  ${LABEL[f.status].padEnd(9)} ${f.path}${f.forced ? ' (hand-edited, overwritten by --force)' : ''}`,
+        `  ${status(f.status)} ${f.path}${f.forced ? ' (hand-edited, overwritten by --force)' : ''}`,
       );
     }
-    for (const d of c.refused) out.push(`  refused   .cmd: ${formatDiagnostic(d)}`);
+    for (const d of cluster.refused)
+      out.push(`  ${c.red('refused  ')} .cmd: ${formatDiagnostic(d)}`);
     if (opts.steps) {
       out.push('  steps on the owner node, after the read-only checks:');
-      c.steps.forEach((s, i) => out.push(`    ${i + 1}. ${whatIfLine(s)}`));
+      cluster.steps.forEach((s, i) => out.push(`    ${i + 1}. ${whatIfLine(s)}`));
     }
-    if (opts.diffs) for (const f of c.files) if (f.diff) out.push(indent(f.diff.trimEnd()));
+    if (opts.diffs)
+      for (const f of cluster.files) if (f.diff) out.push(indent(colorDiff(f.diff.trimEnd(), c)));
   }
-  out.push(`  ${LABEL[plan.manifest.status].padEnd(9)} manifest.json`);
-  for (const o of plan.orphans)
+  if (opts.verbose || plan.manifest.status !== 'unchanged')
+    out.push(`  ${status(plan.manifest.status)} manifest.json`);
+  if (opts.verbose)
+    for (const o of plan.orphans)
+      out.push(
+        `  ${c.magenta('orphan   ')} ${o} (no longer generated from this inventory; left in place, delete it by hand)`,
+      );
+  else if (plan.orphans.length)
     out.push(
-      `  orphan    ${o} (no longer generated from this inventory; left in place, delete it by hand)`,
+      `  ${c.magenta('orphan   ')} ${plan.orphans.length} file${plan.orphans.length === 1 ? '' : 's'} no longer generated from this inventory, left in place (--verbose lists them)`,
     );
   return out.join('\n');
+}
+
+/** True when a run writes, or refuses, something of this cluster. */
+function clusterChanges(cluster: Plan['clusters'][number]): boolean {
+  return cluster.refused.length > 0 || cluster.files.some((f) => f.status !== 'unchanged');
+}
+
+/** A unified diff with added lines green, removed red and hunk heads cyan. */
+function colorDiff(diff: string, c: Colors): string {
+  if (!c.isColorSupported) return diff;
+  return diff
+    .split('\n')
+    .map((l) =>
+      l.startsWith('+++') || l.startsWith('---') || l.startsWith('===')
+        ? c.bold(l)
+        : l.startsWith('+')
+          ? c.green(l)
+          : l.startsWith('-')
+            ? c.red(l)
+            : l.startsWith('@@')
+              ? c.cyan(l)
+              : l,
+    )
+    .join('\n');
 }
 
 function indent(s: string): string {

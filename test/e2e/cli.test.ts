@@ -349,7 +349,7 @@ describe('files clusrestore no longer produces', () => {
         'nodes: [EXNODE1, EXNODE2]\n    resourceName: Exchange & Directory',
       );
     writeFileSync(inv, text);
-    const r = cli(['generate', inv, '--out', 'out'], dir);
+    const r = cli(['generate', inv, '--out', 'out', '--verbose'], dir);
     expect(r.code).toBe(1); // the refused .cmd
     expect(r.stdout).toContain(
       '  orphan    EXCL01/restore-EXCL01.cmd (no longer generated from this inventory; left in place, delete it by hand)',

@@ -10,13 +10,13 @@ describe('an orphan deleted by hand', () => {
     copyFileSync(join(ROOT, 'examples', 'inventory.yaml'), inv);
     expect(cli(['generate', inv, '--out', 'out'], dir).code).toBe(0);
     writeFileSync(inv, readFileSync(inv, 'utf8').replace(/  # Custom names[\s\S]*$/, ''));
-    const first = cli(['generate', inv, '--out', 'out'], dir);
+    const first = cli(['generate', inv, '--out', 'out', '--verbose'], dir);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('  orphan    EXCL03/restore-EXCL03.ps1');
     unlinkSync(join(dir, 'out', 'EXCL03', 'restore-EXCL03.ps1'));
     // Before the next run, verify names it missing.
     expect(cli(['verify', 'out'], dir).stderr).toContain('out/EXCL03/restore-EXCL03.ps1: missing');
-    const next = cli(['generate', inv, '--out', 'out'], dir);
+    const next = cli(['generate', inv, '--out', 'out', '--verbose'], dir);
     expect(next.code).toBe(0);
     expect(next.stdout).not.toContain('EXCL03/restore-EXCL03.ps1');
     expect(next.stdout).toContain('  orphan    EXCL03/RUNBOOK.md');

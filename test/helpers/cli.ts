@@ -14,12 +14,14 @@ export interface CliRun {
   signal?: NodeJS.Signals | null;
 }
 
-/** Runs the built CLI (npm test builds it first) in `cwd`. */
-export function cli(args: string[], cwd: string = ROOT): CliRun {
+/** Runs the built CLI (npm test builds it first) in `cwd`; uncoloured unless `env` says. */
+export function cli(args: string[], cwd: string = ROOT, env: NodeJS.ProcessEnv = {}): CliRun {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '', ...env },
+    // A dry run of a large fleet prints megabytes; spawnSync's default stops at 1 MB.
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
