@@ -124,8 +124,25 @@ export function fileSystemError(err: unknown): IoError | undefined {
   const e = err as NodeJS.ErrnoException | null;
   if (!(e instanceof Error) || typeof e.code !== 'string' || typeof e.syscall !== 'string')
     return undefined;
-  return new IoError(e.message);
+  const target = typeof e.path === 'string' ? ` ${e.path}` : '';
+  return new IoError(`cannot ${SYSCALL_WORDS[e.syscall] ?? e.syscall}${target}: ${fsErrorText(e)}`);
 }
+
+/** What a system call was doing, for fileSystemError's message. */
+const SYSCALL_WORDS: Record<string, string> = {
+  open: 'open',
+  read: 'read',
+  write: 'write',
+  mkdir: 'create the folder',
+  rename: 'move into place',
+  unlink: 'remove',
+  rmdir: 'remove the folder',
+  stat: 'look at',
+  lstat: 'look at',
+  scandir: 'list the folder',
+  opendir: 'list the folder',
+  copyfile: 'copy',
+};
 
 /** A file-system error in words, with its code: `no such file or folder (ENOENT)`. */
 export function fsErrorText(err: unknown): string {
@@ -141,6 +158,10 @@ export function fsErrorText(err: unknown): string {
     EMFILE: 'too many open files',
     ELOOP: 'too many symbolic links (a loop?)',
     ENAMETOOLONG: 'the name is too long',
+    EEXIST: 'something is already there',
+    ENOTEMPTY: 'the folder is not empty',
+    EBUSY: 'it is busy',
+    EXDEV: 'it would move across file systems',
   };
   if (!code) return String((err as Error).message ?? err);
   return `${words[code] ?? (err as Error).message ?? 'error'} (${code})`;
