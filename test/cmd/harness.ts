@@ -126,7 +126,7 @@ export interface NodeSpec {
    * The resource fails to come online (fail), /online returns while it is Online Pending, or the
    * service ends right after the resource came online (service-dies).
    */
-  online?: 'ok' | 'fail' | 'pending' | 'service-dies';
+  online?: 'ok' | 'fail' | 'pending' | 'stuck' | 'service-dies';
   /** At the Nth status read the resource is found in this state (stubs/cluster.cmd STUB_FLIP). */
   flip?: { read: number; state: string };
   /**

@@ -42,6 +42,8 @@ clusters:
 const G = generate('{ serviceStartSec: 60, recoverySec: 90, resourceOnlineSec: 30 }');
 /** A recovery window that ends while the engine still holds the key. */
 const SHORT = generate('{ serviceStartSec: 60, recoverySec: 8, resourceOnlineSec: 30 }');
+/** An online wait of two polls. */
+const QUICK_ONLINE = generate('{ serviceStartSec: 60, recoverySec: 90, resourceOnlineSec: 4 }');
 const c = G.cluster;
 const code = scriptExitCode;
 
@@ -291,6 +293,23 @@ describeWine(
         expect(r.status).toBe(code('success'));
         expect(n.calls()).toContain('cluster: resource Online Pending');
         expect(n.inspect()).toEqual(RECOVERED);
+      } finally {
+        n.dispose();
+      }
+    });
+
+    it('the resource is still Online Pending when the online wait ends: not counted as Online, exit resource-failed', () => {
+      const n = node('stuck', { online: 'stuck' });
+      try {
+        const r = n.run(QUICK_ONLINE.script, QUICK_ONLINE.fileName);
+        expect(r.status).toBe(code('resource-failed'));
+        expect(r.stdout).toContain('The resource is "Online Pending", not Online.');
+        expect(r.stdout).not.toContain('Recovered.');
+        expect(n.inspect()).toEqual({
+          keyPresent: false,
+          service: 'RUNNING',
+          resource: 'Online Pending',
+        });
       } finally {
         n.dispose();
       }

@@ -197,6 +197,9 @@ const CMD_BY = {
   onlinePending: cmdRealNode(
     '/online returns while Online Pending: polled until Online, exit success',
   ),
+  onlineStuck: cmdRealNode(
+    'the resource is still Online Pending when the online wait ends: not counted as Online, exit resource-failed',
+  ),
   startedByHand: cmdRealNode(
     'service already started by hand: resumes at the recovery wait, exit success',
   ),
@@ -1143,7 +1146,9 @@ const CMD = [
     'a key its parent lists but reg query cannot read (access denied) counts as absent (consumed)',
     'if defined CR_LISTED (\n',
     'if defined CR_LISTED_NEVER (\n',
-    CMD_BY.keyUnreadable,
+    // deny-key: the parent reads and lists the key, the key itself is denied. (keyUnreadable
+    // denies the parent, which never reaches this line.)
+    CMD_BY.keyDeniedAtChecks,
   ),
   one(
     'cmd-resume-refused',
@@ -1179,7 +1184,7 @@ const CMD = [
     'a resource still Online Pending when the online wait ends counts as Online',
     ':online_failed\ncall :log The resource is "%CR_RES_STATE%", not Online.',
     'goto online_done\n:online_failed\ncall :log The resource is "%CR_RES_STATE%", not Online.',
-    CMD_BY.onlinePending,
+    CMD_BY.onlineStuck,
   ),
 ];
 

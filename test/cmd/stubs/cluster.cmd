@@ -9,7 +9,11 @@ rem                  checkpoint of the service's subtree, saved by the harness b
 rem   STUB_ONLINE    ok; fail: the resource fails to come online even when the checkpoint is
 rem                  harmless; pending: /online returns with the resource Online Pending, and it
 rem                  becomes Online two status reads later (real-node-facts.md: /online /wait:N
-rem                  may return while the resource is still Online Pending); service-dies: the
+rem                  may return while the resource is still Online Pending); stuck: /online
+rem                  returns with the resource Online Pending and it stays so (a resource has
+rem                  its PendingTimeout, 180 s by default, before the Resource Monitor fails it:
+rem                  MSCS "Resource Common Properties"; longer than the script's online wait
+rem                  in the test that uses it); service-dies: the
 rem                  resource comes Online, then the service process ends (sc stop stands in for
 rem                  it); the resource reads Online until the cluster's next IsAlive poll
 rem                  (IsAlivePollInterval, 60 s by default for a Generic Service resource)
@@ -135,6 +139,7 @@ if errorlevel 1 goto checkpoint_restored
 >>"%STUB_LOG%" echo cluster: checkpoint of SYSTEM\CurrentControlSet\Services\%STUB_SERVICE% not restored, the running service holds the key open: event 1024
 if /i "%STUB_ONLINE%"=="fail" goto online_failed
 if /i "%STUB_ONLINE%"=="pending" goto online_pending
+if /i "%STUB_ONLINE%"=="stuck" goto online_stuck
 >"%STATE_FILE%" echo Online
 set "STATE=Online"
 >>"%STUB_LOG%" echo cluster: resource Online
@@ -149,6 +154,13 @@ goto :eof
 >"%PENDING_FILE%" echo 2
 set "STATE=Online Pending"
 >>"%STUB_LOG%" echo cluster: resource Online Pending
+goto :eof
+
+:online_stuck
+rem No countdown file: the status reads find it Online Pending for as long as the test runs.
+>"%STATE_FILE%" echo Online Pending
+set "STATE=Online Pending"
+>>"%STUB_LOG%" echo cluster: resource Online Pending, and it stays so
 goto :eof
 
 :checkpoint_restored
