@@ -29,7 +29,8 @@ $script:Scenarios = @(
     'other-events', 'event-messages-missing', 'service-disabled', 'log-write-fails',
     'localized-cluster-exe', 'wow64-host', 'backup-fails', 'online-with-key', 'service-stops',
     'service-dies-after-online', 'service-removed', 'disk-offline', 'disk-failed',
-    'engine-fails-pending', 'application-log-unreadable', 'service-stop-pending', 'service-paused'
+    'engine-fails-pending', 'application-log-unreadable', 'service-stop-pending', 'service-paused',
+    'key-denied'
 )
 # A run that loops without end is a bug in the script under test; stop it.
 $script:MaxCalls = 50000
@@ -1802,6 +1803,8 @@ function Initialize-SimNode {
         # a stop may take long (the engine flushes first) and a pause lasts until someone resumes.
         'service-stop-pending' { $script:Sim.Service.State = 'StopPending' }
         'service-paused' { $script:Sim.Service.State = 'Paused' }
+        # The key-unreadable denial from the start: the parent lists the key, reading it is denied.
+        'key-denied' { $script:Sim.KeyDenied = $true }
     }
     # A 32-bit PowerShell on 64-bit Windows runs under WOW64, which sets PROCESSOR_ARCHITEW6432.
     $env:PROCESSOR_ARCHITEW6432 = if ($Scenario -eq 'wow64-host') { 'AMD64' } else { $null }

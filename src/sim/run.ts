@@ -42,6 +42,7 @@ export const SCENARIOS = [
   'application-log-unreadable',
   'service-stop-pending',
   'service-paused',
+  'key-denied',
 ] as const;
 
 /** One named starting state of the simulated node. */

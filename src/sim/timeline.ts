@@ -78,6 +78,8 @@ export const SCENARIO_TEXT: Record<ScenarioName, string> = {
     'every read of the Application log fails (the event log service does not answer); the restore itself goes well',
   'service-stop-pending': 'the service is still stopping (StopPending) when the script starts',
   'service-paused': 'the service is Paused when the script starts',
+  'key-denied':
+    'the key exists but cannot be read (access denied) from the start: not a missing key',
 };
 
 /** One line of a step: a command that changed the node, a wait, a change of the model, an event. */

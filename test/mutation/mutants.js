@@ -99,6 +99,12 @@ const PS_BY = {
   wrongCluster: psRealNode(
     "wrong-cluster: this node's cluster has another name: refused, naming both (exit 10)",
   ),
+  keyDenied: psRealNode(
+    'key-denied: a key that cannot be read at the checks is not a missing key: refused, nothing changed (exit 10)',
+  ),
+  keyMissingOffline: psKeyFile(
+    'without -RestoreKeyFrom, a missing key on an Offline resource: exit key-missing, naming -RestoreKeyFrom, nothing changed',
+  ),
   keyUnreadable: psRealNode(
     'key-unreadable: a denied read is not a consumed key: the resource stays offline, the error is reported (exit 50)',
   ),
@@ -437,7 +443,8 @@ const PS1 = [
     'a missing key reports preflight-failed',
     "Exit-Restore -Outcome 'key-missing' -Message $keyMissing",
     "Exit-Restore -Outcome 'preflight-failed'",
-    PS_BY.keyMissing,
+    // key-lost leaves the resource Failed, which takes the other key-missing exit.
+    PS_BY.keyMissingOffline,
   ),
   one(
     'ps1-exit-key-file-rejected',
@@ -556,7 +563,7 @@ const PS1 = [
     'an unreadable key in the checks is not refused (exit 10) and the run goes on',
     "    if ($keyState.State -eq 'Unknown') {\n        Add-RestoreCheck -Name 'restore-key' -Ok $false -Detail $keyState.Error\n",
     "    if ($false) {\n        Add-RestoreCheck -Name 'restore-key' -Ok $false -Detail $keyState.Error\n",
-    PS_BY.keyUnreadable,
+    PS_BY.keyDenied,
   ),
   one(
     'ps1-refuse-wrong-cluster',

@@ -168,6 +168,22 @@ describePwsh('-RestoreKeyFrom against the simulated node', () => {
     expect(nodeState(run.finalState)).toEqual(nodeState(run.initialState));
   });
 
+  it('without -RestoreKeyFrom, a missing key on an Offline resource: exit key-missing, naming -RestoreKeyFrom, nothing changed', async () => {
+    const run = await runScenario({
+      script: EXAMPLE.bytes,
+      scenario: 'key-lost-offline',
+      cluster: EXAMPLE.cluster,
+      args: ['-Confirm:$false'],
+    });
+    expect(run.exitCode).toBe(scriptExitCode('key-missing'));
+    const r = ResultDocument.parse(run.result);
+    expect(r.outcome).toBe('key-missing');
+    expect(r.message).toContain('-RestoreKeyFrom');
+    expect(r.checks.find((c) => c.name === 'restore-key')?.ok).toBe(false);
+    expect(calls(runEntries(run.timeline, 1)).filter((c) => c.startsWith('reg.exe'))).toEqual([]);
+    expect(nodeState(run.finalState)).toEqual(nodeState(run.initialState));
+  });
+
   it('a -RestoreKeyFrom that names no file is a usage error before anything runs', async () => {
     const run = await runScenario({
       script: EXAMPLE.bytes,

@@ -221,6 +221,15 @@ describePwsh('generated .ps1 on the real-node scenarios (issue 14)', () => {
     expect(r.finalState.restoreKey.present).toBe(true);
   });
 
+  it('key-denied: a key that cannot be read at the checks is not a missing key: refused, nothing changed (exit 10)', async () => {
+    const r = await run('key-denied');
+    expect(r.exitCode).toBe(scriptExitCode('preflight-failed'));
+    expect(r.result!.message).toContain('could not be read');
+    expect(r.result!.message).toContain('Requested registry access is not allowed');
+    expect(r.result!.message).not.toContain('is missing');
+    expectUntouched(r);
+  });
+
   it("other-events: another resource's 1069 and 1024 under Microsoft-Windows-FailoverClustering are not this run's (exit 0)", async () => {
     const r = await run('other-events');
     expect(r.exitCode).toBe(scriptExitCode('success'));

@@ -75,6 +75,7 @@ const SCENARIO_CASES: [string, ScriptExitName, VerdictKind][] = [
   ['application-log-unreadable', 'success', 'safe'],
   ['service-stop-pending', 'preflight-failed', 'stopped'],
   ['service-paused', 'preflight-failed', 'stopped'],
+  ['key-denied', 'preflight-failed', 'stopped'],
 ];
 
 /** Every scenario is simulated up front, on a shared machine: a generous limit, not a speed test. */
