@@ -30,7 +30,7 @@ $script:Scenarios = @(
     'localized-cluster-exe', 'wow64-host', 'backup-fails', 'online-with-key', 'service-stops',
     'service-dies-after-online', 'service-removed', 'disk-offline', 'disk-failed',
     'engine-fails-pending', 'application-log-unreadable', 'service-stop-pending', 'service-paused',
-    'key-denied'
+    'key-denied', 'online-during-backup'
 )
 # A run that loops without end is a bug in the script under test; stop it.
 $script:MaxCalls = 50000
@@ -1214,6 +1214,12 @@ $script:Shadows['reg.exe'] = {
                 else {
                     Write-SimRegFile -KeyPath $rel -FilePath $file
                     $out = @($ok)
+                    if ($script:Sim.OnlineOnExport) {
+                        # Scenario online-during-backup: an administrator brings the resource
+                        # online while the export runs; the online writes the checkpoint back.
+                        Add-SimTimeline -Kind 'change' -Text ('An administrator brings the resource {0} online in Cluster Administrator.' -f $script:Sim.Resource.Name)
+                        Request-SimResourceOnline
+                    }
                     if ($script:Sim.RemovedOnExport) {
                         # Scenario service-removed: sc delete of a Stopped service removes it at once.
                         $script:Sim.Service.Exists = $false
@@ -1664,6 +1670,7 @@ function Initialize-SimNode {
         AppLogBroken    = $false
         LogLoss         = $false
         ExportFails     = $false
+        OnlineOnExport  = $false
         DiesAfterOnline = $false
         RemovedOnExport = $false
         OpenKeys        = 0
@@ -1805,6 +1812,7 @@ function Initialize-SimNode {
         'service-paused' { $script:Sim.Service.State = 'Paused' }
         # The key-unreadable denial from the start: the parent lists the key, reading it is denied.
         'key-denied' { $script:Sim.KeyDenied = $true }
+        'online-during-backup' { $script:Sim.OnlineOnExport = $true }
     }
     # A 32-bit PowerShell on 64-bit Windows runs under WOW64, which sets PROCESSOR_ARCHITEW6432.
     $env:PROCESSOR_ARCHITEW6432 = if ($Scenario -eq 'wow64-host') { 'AMD64' } else { $null }

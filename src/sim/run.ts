@@ -43,6 +43,7 @@ export const SCENARIOS = [
   'service-stop-pending',
   'service-paused',
   'key-denied',
+  'online-during-backup',
 ] as const;
 
 /** One named starting state of the simulated node. */

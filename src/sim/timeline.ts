@@ -80,6 +80,8 @@ export const SCENARIO_TEXT: Record<ScenarioName, string> = {
   'service-paused': 'the service is Paused when the script starts',
   'key-denied':
     'the key exists but cannot be read (access denied) from the start: not a missing key',
+  'online-during-backup':
+    'an administrator brings the resource online in Cluster Administrator while the script exports the key, after its checks',
 };
 
 /** One line of a step: a command that changed the node, a wait, a change of the model, an event. */

@@ -105,6 +105,9 @@ const PS_BY = {
   keyMissingOffline: psKeyFile(
     'without -RestoreKeyFrom, a missing key on an Offline resource: exit key-missing, naming -RestoreKeyFrom, nothing changed',
   ),
+  onlineDuringBackup: psRealNode(
+    'online-during-backup: the resource brought online after the checks is seen before the start: the service is not started (exit 10)',
+  ),
   keyUnreadable: psRealNode(
     'key-unreadable: a denied read is not a consumed key: the resource stays offline, the error is reported (exit 50)',
   ),
@@ -643,7 +646,7 @@ const PS1 = [
     'no re-read before the service start: a resource brought online or a key gone since the checks is not seen',
     "    $change = Assert-StillOffline -Key 'Present'\n",
     "    $change = [pscustomobject]@{ Changed = $false; What = ''; State = ''; Detail = '' }\n",
-    PS_BY.resourceChanged,
+    PS_BY.onlineDuringBackup,
   ),
   one(
     'ps1-reread-before-online',

@@ -230,6 +230,21 @@ describePwsh('generated .ps1 on the real-node scenarios (issue 14)', () => {
     expectUntouched(r);
   });
 
+  it('online-during-backup: the resource brought online after the checks is seen before the start: the service is not started (exit 10)', async () => {
+    const r = await run('online-during-backup');
+    expect(r.exitCode).toBe(scriptExitCode('preflight-failed'));
+    expect(r.result!.message).toContain('was not started');
+    expect(r.result!.steps.map((s) => [s.id, s.status])).toEqual([
+      ['backup-key', 'done'],
+      ['start-service', 'failed'],
+      ['confirm-recovery', 'skipped'],
+      ['online-resource', 'skipped'],
+    ]);
+    expect(
+      calls(runEntries(r.timeline, 1)).filter((c) => c.startsWith('ServiceController.Start')),
+    ).toEqual([]);
+  });
+
   it("other-events: another resource's 1069 and 1024 under Microsoft-Windows-FailoverClustering are not this run's (exit 0)", async () => {
     const r = await run('other-events');
     expect(r.exitCode).toBe(scriptExitCode('success'));

@@ -76,6 +76,7 @@ const SCENARIO_CASES: [string, ScriptExitName, VerdictKind][] = [
   ['service-stop-pending', 'preflight-failed', 'stopped'],
   ['service-paused', 'preflight-failed', 'stopped'],
   ['key-denied', 'preflight-failed', 'stopped'],
+  ['online-during-backup', 'preflight-failed', 'unsafe'],
 ];
 
 /** Every scenario is simulated up front, on a shared machine: a generous limit, not a speed test. */
