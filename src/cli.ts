@@ -97,11 +97,13 @@ function progressReporter(enabled: boolean): {
     Presets.shades_classic,
   );
   let running = false;
+  let shown: string | undefined;
   return {
     phase: (label) => (done, total) => {
       if (total < 500) return;
-      if (!running) (bar.start(total, 0, { phase: label }), (running = true));
-      if (done === 1) (bar.setTotal(total), bar.update(0, { phase: label }));
+      if (!running) (bar.start(total, 0, { phase: label }), (running = true), (shown = label));
+      // A new phase starts the bar again, at whatever count its first callback brings.
+      if (label !== shown) (bar.setTotal(total), bar.update(0, { phase: label }), (shown = label));
       bar.update(done);
     },
     stop: () => {
@@ -234,11 +236,18 @@ async function main(): Promise<void> {
       (argv) =>
         run(argv.debug, argv.json, async () => {
           const { validateCommand } = await import('./commands/validate.js');
-          return validateCommand(
-            await inventoryFor(argv.inventory),
-            { requirePwsh: argv.requirePwsh, json: argv.json },
-            io,
-          );
+          // On stderr, and only on a terminal: --json's stdout stays the one document.
+          const progress = progressReporter(true);
+          try {
+            return await validateCommand(
+              await inventoryFor(argv.inventory),
+              { requirePwsh: argv.requirePwsh, json: argv.json },
+              io,
+              progress.phase,
+            );
+          } finally {
+            progress.stop();
+          }
         }),
     )
     .command(
