@@ -252,16 +252,35 @@ async function main(): Promise<void> {
     )
     .command(
       'verify [out]',
-      'Check an output folder against its manifest.json: changed, missing and added files, and the output checks',
+      'Check an output folder: against its manifest.json (changed, missing and added files, and the output checks), and with --inventory against a fresh rendering of every file, byte for byte',
       (y) =>
         y
           .positional('out', { type: 'string', default: 'out', describe: 'Output folder' })
+          .option('inventory', {
+            type: 'string',
+            describe:
+              'Re-render every file this inventory makes and compare it byte for byte with the folder (without it, verify trusts the hashes in manifest.json)',
+          })
           .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
+          .example(
+            '$0 verify out --inventory inventory.yaml',
+            'Prove out/ is what the inventory makes',
+          )
           .epilogue(EXIT_EPILOGUE),
       (argv) =>
         run(argv.debug, argv.json, async () => {
           const { verifyCommand } = await import('./commands/verify.js');
-          return verifyCommand(argv.out, { json: argv.json }, io);
+          const progress = progressReporter(true);
+          try {
+            return verifyCommand(
+              argv.out,
+              { json: argv.json, inventory: argv.inventory },
+              io,
+              progress.phase,
+            );
+          } finally {
+            progress.stop();
+          }
         }),
     )
     .command(
