@@ -161,4 +161,11 @@ describe('verify --inventory', () => {
     expect(bad.stderr).toContain('bad.yaml:2:');
     expect(cli(['verify', 'out', '--inventory', 'nope.yaml'], dir).code).toBe(3);
   });
+
+  it('is in verify --help', () => {
+    const help = cli(['verify', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--inventory +Re-render every file this inventory makes/);
+    expect(help.stdout).toContain('verify out --inventory inventory.yaml');
+  });
 });
