@@ -97,11 +97,13 @@ function progressReporter(enabled: boolean): {
     Presets.shades_classic,
   );
   let running = false;
+  let shown: string | undefined;
   return {
     phase: (label) => (done, total) => {
       if (total < 500) return;
-      if (!running) (bar.start(total, 0, { phase: label }), (running = true));
-      if (done === 1) (bar.setTotal(total), bar.update(0, { phase: label }));
+      if (!running) (bar.start(total, 0, { phase: label }), (running = true), (shown = label));
+      // A new phase starts the bar again, at whatever count its first callback brings.
+      if (label !== shown) (bar.setTotal(total), bar.update(0, { phase: label }), (shown = label));
       bar.update(done);
     },
     stop: () => {
@@ -234,25 +236,51 @@ async function main(): Promise<void> {
       (argv) =>
         run(argv.debug, argv.json, async () => {
           const { validateCommand } = await import('./commands/validate.js');
-          return validateCommand(
-            await inventoryFor(argv.inventory),
-            { requirePwsh: argv.requirePwsh, json: argv.json },
-            io,
-          );
+          // On stderr, and only on a terminal: --json's stdout stays the one document.
+          const progress = progressReporter(true);
+          try {
+            return await validateCommand(
+              await inventoryFor(argv.inventory),
+              { requirePwsh: argv.requirePwsh, json: argv.json },
+              io,
+              progress.phase,
+            );
+          } finally {
+            progress.stop();
+          }
         }),
     )
     .command(
       'verify [out]',
-      'Check an output folder against its manifest.json: changed, missing and added files, and the output checks',
+      'Check an output folder: against its manifest.json (changed, missing and added files, and the output checks), and with --inventory against a fresh rendering of every file, byte for byte',
       (y) =>
         y
           .positional('out', { type: 'string', default: 'out', describe: 'Output folder' })
+          .option('inventory', {
+            type: 'string',
+            describe:
+              'Re-render every file this inventory makes and compare it byte for byte with the folder (without it, verify trusts the hashes in manifest.json)',
+          })
           .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
+          .example(
+            '$0 verify out --inventory inventory.yaml',
+            'Prove out/ is what the inventory makes',
+          )
           .epilogue(EXIT_EPILOGUE),
       (argv) =>
         run(argv.debug, argv.json, async () => {
           const { verifyCommand } = await import('./commands/verify.js');
-          return verifyCommand(argv.out, { json: argv.json }, io);
+          const progress = progressReporter(true);
+          try {
+            return verifyCommand(
+              argv.out,
+              { json: argv.json, inventory: argv.inventory },
+              io,
+              progress.phase,
+            );
+          } finally {
+            progress.stop();
+          }
         }),
     )
     .command(

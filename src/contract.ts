@@ -3,6 +3,7 @@ import { SCRIPT_EXIT_CODES } from './procedure/exit-codes';
 import { FORMATS, PRESET_NAMES } from './inventory/presets';
 import { IMPORT_KEY_STEP, STEP_DEFS } from './procedure/steps';
 import { SCENARIOS } from './sim/run';
+import { FINDING_KINDS } from './commands/verify';
 
 /**
  * The JSON contract, version 1: every JSON document clusrestore or one of its scripts writes
@@ -77,8 +78,38 @@ export const VerifyDocument = z.object({
   schema: z.literal('clusrestore/verify/v1'),
   ok: z.boolean(),
   outDir: z.string(),
+  /** What the files were compared with: manifest.json's hashes only, or the inventory re-rendered. */
+  against: z
+    .enum(['manifest', 'inventory'])
+    .describe(
+      'manifest: each file compared with the SHA-256 manifest.json records (an edit of a file and of its entry together passes); inventory: each file the inventory makes also re-rendered and compared byte for byte',
+    ),
+  /** The inventory re-rendered (verify --inventory). */
+  inventory: z.object({ file: z.string(), sha256 }).optional(),
   checked: z.number().int(),
+  /** Files the manifest lists that the inventory does not make: checked against the manifest only. */
+  manifestOnly: z
+    .number()
+    .int()
+    .describe(
+      'With --inventory: files manifest.json lists that the inventory does not make (orphans), checked against the manifest only; 0 otherwise',
+    ),
+  /** Each problem as a sentence, `<path>: <detail>` (kept as it was; `findings` has the parts). */
   problems: z.array(z.string()),
+  /** The same problems as objects, sorted by path. */
+  findings: z
+    .array(
+      z.object({
+        path: z.string().describe('Relative to outDir, with /'),
+        kind: z
+          .enum(FINDING_KINDS)
+          .describe(
+            'changed: not the bytes the manifest records; missing: listed or made, not on disk; added: on disk, not listed; manifest-mismatch: the manifest entry disagrees with the file and the inventory; differs-from-inventory: not the bytes the inventory renders; check-failed: an output check fails',
+          ),
+        detail: z.string().describe('The words after the path in the matching problems sentence'),
+      }),
+    )
+    .describe('The problems as objects, sorted by path (problems holds the same as sentences)'),
 });
 
 export const ErrorDocument = z.object({
@@ -136,7 +167,15 @@ const simBrief = z.object({
   keyPresent: z.boolean(),
   service: z.string(),
   resource: z.string(),
-  database: z.enum(['restored', 'consistent']),
+  /**
+   * `restored`: the restored files, not yet recovered by the engine (after a run that lost the
+   * key they never will be: the restore is lost); `consistent`: recovered.
+   */
+  database: z
+    .enum(['restored', 'consistent'])
+    .describe(
+      'restored: the restored files, not yet recovered by the engine (after a run that lost the restore key they never will be, and the restore must be repeated); consistent: recovered',
+    ),
 });
 
 /** One simulated run as `simulate` shows it (src/sim/timeline.ts SimulatedRun). */

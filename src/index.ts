@@ -2,7 +2,14 @@
 export { generate, planGeneration, type GenerateOptions } from './commands/generate';
 export { initInventory } from './commands/init';
 export { simulateCluster, type SimulateOptions } from './commands/simulate';
-export { verifyOutput, type VerifyReport } from './commands/verify';
+export {
+  verifyOutput,
+  FINDING_KINDS,
+  type Finding,
+  type FindingKind,
+  type VerifyOptions,
+  type VerifyReport,
+} from './commands/verify';
 export { validateInventory, type ValidateReport } from './commands/validate';
 export * from './errors';
 export {

@@ -48,6 +48,7 @@ export interface ScriptCheck {
 export async function parsePowerShell(
   pwsh: string,
   scripts: ScriptInput[],
+  onProgress?: (done: number, total: number) => void,
 ): Promise<ScriptCheck[]> {
   if (scripts.length === 0) return [];
   const dir = mkdtempSync(join(tmpdir(), 'clusrestore-parse-'));
@@ -61,18 +62,18 @@ export async function parsePowerShell(
     const processes = Math.max(1, Math.min(cpus().length, Math.floor(paths.length / 200)));
     const size = Math.ceil(paths.length / processes);
     const checker = join(packageRoot(), 'src', 'checks', 'Test-GeneratedScript.ps1');
+    // The checker prints one line per script as it goes: each line is one more script parsed.
+    let done = 0;
+    const onLines = onProgress ? (n: number) => onProgress((done += n), paths.length) : undefined;
     const outputs = await Promise.all(
       Array.from({ length: processes }, (_, k) => {
         const list = join(dir, `list-${k}.txt`);
         writeFileSync(list, paths.slice(k * size, (k + 1) * size).join('\n') + '\n', 'utf8');
-        return runPwsh(pwsh, [
-          '-NoProfile',
-          '-NonInteractive',
-          '-File',
-          checker,
-          '-ListPath',
-          list,
-        ]);
+        return runPwsh(
+          pwsh,
+          ['-NoProfile', '-NonInteractive', '-File', checker, '-ListPath', list],
+          onLines,
+        );
       }),
     );
     const byPath = new Map<string, string[]>();
@@ -104,7 +105,12 @@ export interface PwshRun {
  * Runs pwsh with `args` (and `input` on its standard input), quiet: no telemetry, no update
  * check, no colours. The one place clusrestore and its tests start PowerShell.
  */
-export function spawnPwsh(pwsh: string, args: string[], input?: string): Promise<PwshRun> {
+export function spawnPwsh(
+  pwsh: string,
+  args: string[],
+  input?: string,
+  onStdout?: (chunk: string) => void,
+): Promise<PwshRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(pwsh, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -118,7 +124,10 @@ export function spawnPwsh(pwsh: string, args: string[], input?: string): Promise
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      onStdout?.(d);
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
@@ -126,8 +135,19 @@ export function spawnPwsh(pwsh: string, args: string[], input?: string): Promise
   });
 }
 
-async function runPwsh(pwsh: string, args: string[]): Promise<string> {
-  const { code, stdout, stderr } = await spawnPwsh(pwsh, args);
+/** Runs pwsh for its output; `onLines` is told how many lines each chunk of output ended. */
+async function runPwsh(
+  pwsh: string,
+  args: string[],
+  onLines?: (n: number) => void,
+): Promise<string> {
+  const count = onLines
+    ? (chunk: string) => {
+        const n = chunk.split('\n').length - 1;
+        if (n) onLines(n);
+      }
+    : undefined;
+  const { code, stdout, stderr } = await spawnPwsh(pwsh, args, undefined, count);
   if (code !== 0)
     throw new Error(`pwsh exited with ${code}: ${stderr.trim().split('\n').slice(0, 5).join(' ')}`);
   return stdout;

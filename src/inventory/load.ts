@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Document, LineCounter, Node } from 'yaml';
+import type { Alias, Document, LineCounter, Node } from 'yaml';
 import type { z } from 'zod';
 import { InventoryError, IoError, formatPath, fsErrorText, type Diagnostic } from '../errors';
 import { sha256 } from '../sha256';
@@ -215,7 +215,75 @@ function checkDocument(
       }),
     );
   }
-  return checkValue(doc.toJS() ?? {}, locate, file);
+  return checkValue(documentValue(doc, lineCounter, file) ?? {}, locate, file);
+}
+
+/**
+ * How many nodes one alias may stand for, counting the aliases inside the node it names (the
+ * `yaml` package's `maxAliasCount`, at its own default). Aliases of anchors that hold aliases
+ * multiply: nine levels of nine make 387 million strings from a 1 KB file ("billion laughs").
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The document's value, or an InventoryError located at the alias `yaml` could not resolve: one
+ * that stands for too many nodes, or names no anchor before it. Each alias records itself when
+ * its resolution throws, since `yaml`'s error says neither which alias nor where.
+ */
+function documentValue(doc: Document, lineCounter: LineCounter, file: string): unknown {
+  const { visit } = yamlModule();
+  let culprit: Alias | undefined;
+  visit(doc, {
+    Alias: (_key, node) => {
+      const own = node.toJSON;
+      node.toJSON = function (this: Alias, ...args: Parameters<Alias['toJSON']>) {
+        try {
+          return own.apply(this, args) as unknown;
+        } catch (err) {
+          culprit ??= this;
+          throw err;
+        }
+      };
+    },
+  });
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+  } catch (err) {
+    if (!culprit || !(err instanceof ReferenceError)) throw err;
+    const at = culprit.range ? lineCounter.linePos(culprit.range[0]) : { line: 1, col: 1 };
+    const path = pathOfNode(doc.contents, culprit, []);
+    const name = `*${culprit.source}`;
+    throw new InventoryError([
+      {
+        file,
+        line: at.line,
+        col: at.col,
+        path: path ? formatPath(path) : '(syntax)',
+        message: /excessive alias count/i.test(err.message)
+          ? `the alias ${name} stands for more than ${MAX_ALIAS_COUNT} nodes once the aliases inside it are counted: aliases of anchors that hold aliases multiply (a "billion laughs") and would exhaust memory, so the file is refused. Write the values out, or alias only a node that holds no alias.`
+          : `the alias ${name} names no anchor set before it. Put &${culprit.source} on the node it stands for, above this line, or write the value out.`,
+      },
+    ]);
+  }
+}
+
+/** The data path of a node in a document (a map key's node gives its map's path), or undefined. */
+function pathOfNode(node: unknown, target: Node, path: Path): Path | undefined {
+  if (node === target) return path;
+  const { isMap, isSeq, isScalar } = yamlModule();
+  if (isMap(node))
+    for (const pair of node.items) {
+      if (pair.key === target) return path;
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const found = pathOfNode(pair.value, target, [...path, key]);
+      if (found) return found;
+    }
+  if (isSeq(node))
+    for (const [i, item] of node.items.entries()) {
+      const found = pathOfNode(item, target, [...path, i]);
+      if (found) return found;
+    }
+  return undefined;
 }
 
 /** Every problem of an inventory's value at once (InventoryError), or its resolved clusters. */

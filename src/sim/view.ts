@@ -112,6 +112,16 @@ export function compareText(ours: SimulatedRun, naive: SimulatedRun): string {
           : v.before.keyPresent
             ? 'gone'
             : 'missing from the start';
+  // The model's `restored` is the restored files before the engine's recovery, not a restore
+  // that worked: once the key is gone unconsumed, the restore is lost.
+  const databaseFate = (v: SimulatedRun) =>
+    v.after.database === 'consistent'
+      ? v.before.database === 'consistent'
+        ? 'consistent (nothing to recover)'
+        : 'recovered from the restored logs'
+      : v.after.keyPresent
+        ? 'not recovered yet (the key is still there)'
+        : 'NOT restored: the key is gone unconsumed; restore again';
   const events = (v: SimulatedRun) =>
     v.events.length
       ? v.events
@@ -132,7 +142,7 @@ export function compareText(ours: SimulatedRun, naive: SimulatedRun): string {
     ['events', events(ours), events(naive)],
     ['service at the end', ours.after.service, naive.after.service],
     ['resource at the end', ours.after.resource, naive.after.resource],
-    ['database', ours.after.database, naive.after.database],
+    ['database', databaseFate(ours), databaseFate(naive)],
     ['verdict', VERDICT_LABEL[ours.verdict.kind], VERDICT_LABEL[naive.verdict.kind]],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));

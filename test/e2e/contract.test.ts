@@ -42,6 +42,11 @@ describe('every --json output of the CLI validates against the contract', () => 
     ],
     ['validate --json', ['validate', '--json'], 0],
     ['verify --json', ['verify', 'out', '--json'], 0],
+    [
+      'verify --inventory --json',
+      ['verify', 'out', '--inventory', join(ROOT, 'examples', 'inventory.yaml'), '--json'],
+      0,
+    ],
     ['an inventory error', ['generate', 'bad.yaml', '--json'], 1],
   ])('%s', (_name, args, code) => {
     writeFileSync(join(dir, 'bad.yaml'), 'version: 1\nclusters: [{ name: "A B" }]\n');

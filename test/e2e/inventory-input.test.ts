@@ -98,3 +98,52 @@ describe('every problem at once', () => {
     expect(r.stderr).not.toContain('parseAllDocuments');
   });
 });
+
+describe('YAML aliases', () => {
+  it('refuses a "billion laughs" of nested aliases with a located error (exit 1), not an internal error', () => {
+    // Nine levels of nine aliases: 387 million strings if expanded.
+    const levels = ['    a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 9; i++) {
+      const [name, prev] = [String.fromCharCode(97 + i), String.fromCharCode(96 + i)];
+      levels.push(`    ${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    const text = [
+      'version: 1',
+      'clusters:',
+      '  - name: EXCL01',
+      '    nodes: [EXNODE1]',
+      '    preset: directory',
+      '    junk:',
+      ...levels.map((l) => '  ' + l),
+      '',
+    ].join('\n');
+    const r = validate(Buffer.from(text));
+    expect(r).toMatchObject({ code: 1, stdout: '' });
+    // The first alias whose expansion passes the limit: *c in d's list, on line 10.
+    expect(r.stderr).toContain(
+      'inventory.yaml:10:14 clusters[0].junk.d[0]: the alias *c stands for more than 100 nodes',
+    );
+    expect(r.stderr).toContain('Write the values out, or alias only a node that holds no alias.');
+    expect(r.stderr).not.toContain('internal error');
+  });
+
+  it('names an alias without its anchor (exit 1), and accepts aliases used as intended', () => {
+    const r = validate(Buffer.from(VALID.replace('EXNODE1]', '*nodes]')));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'inventory.yaml:4:13 clusters[0].nodes[0]: the alias *nodes names no anchor set before it. Put &nodes on the node it stands for',
+    );
+    const dir = tempDir();
+    const shared = [
+      'version: 1',
+      'clusters:',
+      '  - { name: EXCL01, nodes: [EXNODE1], preset: directory, timeouts: &t { recoverySec: 900 } }',
+      '  - { name: EXCL02, nodes: [EXNODE2], preset: directory, timeouts: *t }',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'inventory.yaml'), shared);
+    const plan = cli(['generate', 'inventory.yaml', '--dry-run', '--json'], dir);
+    expect(plan.code).toBe(0);
+    expect(JSON.parse(plan.stdout).clusters).toHaveLength(2);
+  });
+});

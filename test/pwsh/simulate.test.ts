@@ -252,6 +252,10 @@ describePwsh('clusrestore simulate (built CLI, real pwsh)', () => {
       /events +.*System 1024 \(expected\) +Application 1002 \(-528\), System 1042/,
     );
     expect(table).toMatch(/verdict +SAFE +UNSAFE/);
+    // The naive run loses the restore: its database is not called "restored".
+    expect(table).toMatch(
+      /\n {2}database +recovered from the restored logs +NOT restored: the key is gone unconsumed; restore again\n/,
+    );
     expect(text.stdout).toContain(naive.verdict.text);
   });
 

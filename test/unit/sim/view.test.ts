@@ -169,7 +169,8 @@ describe('simulate printed as terminal text', () => {
       outcome: null,
       message: null,
       verdict: { kind: 'unsafe', text: 'UNSAFE: the key was lost.' },
-      after: state(false, 'Stopped', 'Failed'),
+      // The key deleted before the engine consumed it: the restored files are never recovered.
+      after: { ...state(false, 'Stopped', 'Failed'), database: 'restored' },
       keyConsumedAt: null,
       keyLostAt: 3600,
       events: [
@@ -228,7 +229,7 @@ describe('simulate printed as terminal text', () => {
       '  events               none                               Application 1002 (-528)',
       '  service at the end   Running                            Stopped',
       '  resource at the end  Online                             Failed',
-      '  database             consistent                         consistent',
+      '  database             recovered from the restored logs   NOT restored: the key is gone unconsumed; restore again',
       '  verdict              SAFE                               UNSAFE',
     ]);
     expect(text.slice(-9)).toEqual(compareText(doc.run, naive).split('\n'));
