@@ -2,8 +2,14 @@ import { UsageError, formatPath, type Diagnostic } from '../errors';
 import type { Format } from '../inventory/presets';
 import { CMD_FIELDS, cmdProblem } from '../inventory/rules';
 import type { ClusterConfig, Inventory } from '../inventory/types';
-import { outputFolder, outputPath, renderText, templateContext } from '../render/engine';
-import { Scratch, encodeOutput, encodeOutputInto } from '../render/output';
+import {
+  outputFolder,
+  outputPath,
+  renderFile,
+  renderText,
+  templateContext,
+} from '../render/engine';
+import { Scratch, encodeOutput } from '../render/output';
 import { sha256 } from '../sha256';
 import { checkBytes } from '../checks/bytes';
 import { TOOL_VERSION } from '../version';
@@ -167,7 +173,7 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     const files: PlannedFile[] = [];
     for (const format of formats) {
       const path = outputPath(c.name, format);
-      const bytes = encodeOutputInto(format, renderText(format, context), scratch);
+      const { bytes, sha256: hash } = renderFile(format, context, scratch);
       for (const p of checkBytes(format, bytes)) checkProblems.push(`${path}: ${p}`);
       const mayExist =
         disk.recorded(path) !== undefined || (folderThere ??= exists(outputFolder(c.name)));
@@ -177,7 +183,7 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
         kept = Buffer.from(bytes);
       }
       files.push({
-        ...compareWithDisk(path, c.name, format, bytes, disk, mayExist),
+        ...compareWithDisk(path, c.name, format, bytes, hash, disk, mayExist),
         content: contentOf(c, format, kept),
       });
     }
@@ -303,10 +309,10 @@ function compareWithDisk(
   cluster: string,
   format: Format,
   bytes: Buffer,
+  hash: string,
   disk: Disk,
   mayExist: boolean,
 ): Omit<PlannedFile, 'content'> {
-  const hash = sha256(bytes);
   const base = { path, cluster, format, sha256: hash, forced: false };
   const current = mayExist ? disk.read(path) : undefined;
   if (!current) return { ...base, status: 'create' };
