@@ -111,6 +111,11 @@ export interface PlanOptions {
   diffs?: boolean;
   /** Called after each cluster is rendered. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Rendered bytes to keep for content() (RETAIN_BUDGET when not given). A dry run reads no
+   * content and keeps none.
+   */
+  retainBytes?: number;
 }
 
 /** Why this cluster gets no .cmd: each value outside its cmd allow-list, located. */
@@ -159,6 +164,7 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
   const checkProblems: string[] = [];
   // Large fleets would hold hundreds of megabytes of rendered bytes; past this budget a file is
   // rendered again when asked for instead of kept (rendering is deterministic).
+  const budget = opts.retainBytes ?? RETAIN_BUDGET;
   let retained = 0;
   for (const [i, c] of selected.entries()) {
     const refused = c.formats.includes('cmd') ? cmdRefusals(inv, c) : [];
@@ -178,7 +184,7 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
       const mayExist =
         disk.recorded(path) !== undefined || (folderThere ??= exists(outputFolder(c.name)));
       let kept: Buffer | undefined;
-      if (retained + bytes.length <= RETAIN_BUDGET) {
+      if (retained + bytes.length <= budget) {
         retained += bytes.length;
         kept = Buffer.from(bytes);
       }
