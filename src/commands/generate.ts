@@ -56,7 +56,13 @@ export interface GenerateArgs extends Omit<GenerateOptions, 'onProgress' | 'onWr
 /** `clusrestore generate`: prints the plan (a dry run) or what was written; the exit code. */
 export async function generateCommand(args: GenerateArgs, io: Io, phase: Phase): Promise<number> {
   const file = args.inventory ?? bundledInventory();
-  const opts = { ...args, diffs: args.dryRun, onProgress: phase('rendering clusters') };
+  const opts = {
+    ...args,
+    diffs: args.dryRun,
+    // A dry run writes nothing, so it keeps no rendered bytes for writing.
+    retainBytes: args.dryRun ? 0 : undefined,
+    onProgress: phase('rendering clusters'),
+  };
   if (args.dryRun) checkOutputFolder(args.outDir, false);
   const { plan } = args.dryRun
     ? await planGeneration(file, opts)

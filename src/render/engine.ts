@@ -128,8 +128,8 @@ export function templateContext(cluster: ClusterConfig): TemplateContext {
 }
 
 /**
- * The runbook's approval facts. Each script's hash is computed when the runbook reads it, from
- * the text renderText kept for this context, so the scripts are not rendered twice.
+ * The runbook's approval facts. Each script's hash is the one renderFile took of its bytes for
+ * this context; only a script not rendered yet (a runbook planned alone) is rendered for it.
  */
 function reviewFacts(
   cluster: ClusterConfig,
@@ -159,13 +159,8 @@ function reviewFacts(
     Object.defineProperty(script, 'sha256', {
       enumerable: true,
       get: () =>
-        (hash ??= sha256(
-          encodeOutputInto(
-            format,
-            scriptTexts.get(context)?.[format] ?? renderText(format, context),
-            hashScratch,
-          ),
-        )),
+        (hash ??=
+          scriptHashes.get(context)?.[format] ?? renderFile(format, context, hashScratch).sha256),
     });
     return script;
   });
@@ -180,8 +175,8 @@ function reviewFacts(
 /** The bytes a runbook's hash is taken of, encoded into one reused buffer. */
 const hashScratch = new Scratch();
 
-/** Each context's rendered scripts, for the runbook's hashes (dropped with the context). */
-const scriptTexts = new WeakMap<TemplateContext, Partial<Record<ScriptFormat, string>>>();
+/** Each context's script hashes, for the runbook (dropped with the context). */
+const scriptHashes = new WeakMap<TemplateContext, Partial<Record<ScriptFormat, string>>>();
 
 /** `90` -> `90 seconds`, `600` -> `10 minutes`, `5400` -> `90 minutes`. */
 export function timeoutText(value: unknown): string {
@@ -269,14 +264,30 @@ export function renderText(format: Format, context: TemplateContext): string {
     compiled.set(format, template);
   }
   try {
-    const text = template(context);
-    if (format !== 'runbook') {
-      const texts = scriptTexts.get(context) ?? {};
-      texts[format] = text;
-      scriptTexts.set(context, texts);
-    }
-    return text;
+    return template(context);
   } catch (err) {
     throw templateError(format, err);
   }
+}
+
+/** One file as written: its bytes (a view of `scratch`, valid until its next use) and their SHA-256. */
+export interface RenderedFile {
+  bytes: Buffer;
+  sha256: string;
+}
+
+/**
+ * Renders one format for one cluster, encodes it into `scratch` and hashes the bytes. A script's
+ * hash is kept with the context, so its runbook names it without encoding and hashing it again.
+ */
+export function renderFile(
+  format: Format,
+  context: TemplateContext,
+  scratch: Scratch,
+): RenderedFile {
+  const bytes = encodeOutputInto(format, renderText(format, context), scratch);
+  const hash = sha256(bytes);
+  if (format !== 'runbook')
+    scriptHashes.set(context, { ...scriptHashes.get(context), [format]: hash });
+  return { bytes, sha256: hash };
 }

@@ -69,6 +69,18 @@ describe('the runbook a change reviewer signs', () => {
     expect(rollback).toContain('`cluster resource "Microsoft Exchange Directory" /online`');
   });
 
+  it('names the same hashes when the runbook is generated alone, before its scripts', () => {
+    const dir = tempDir();
+    const inventory = join(ROOT, 'examples', 'inventory.yaml');
+    // The runbook alone: its scripts are rendered only for their hashes.
+    expect(cli(['generate', inventory, '--out', 'alone', '--format', 'runbook'], dir).code).toBe(0);
+    expect(cli(['generate', inventory, '--out', 'all'], dir).code).toBe(0);
+    const alone = readFileSync(join(dir, 'alone', 'EXCL01', 'RUNBOOK.md'), 'utf8');
+    expect(existsSync(join(dir, 'alone', 'EXCL01', 'restore-EXCL01.ps1'))).toBe(false);
+    expect(alone).toBe(readFileSync(join(dir, 'all', 'EXCL01', 'RUNBOOK.md'), 'utf8'));
+    for (const [path, hash] of approved(alone)) expect(hash).toBe(sha256(join(dir, 'all', path)));
+  });
+
   it('lists no refused .cmd, tells a cmd-only cluster nothing of -RestoreKeyFrom, quotes odd paths for PowerShell', () => {
     const dir = tempDir();
     writeFileSync(
