@@ -30,7 +30,7 @@ $script:Scenarios = @(
     'localized-cluster-exe', 'wow64-host', 'backup-fails', 'online-with-key', 'service-stops',
     'service-dies-after-online', 'service-removed', 'disk-offline', 'disk-failed',
     'engine-fails-pending', 'application-log-unreadable', 'service-stop-pending', 'service-paused',
-    'key-denied', 'online-during-backup'
+    'key-denied', 'online-during-backup', 'parent-unreadable', 'key-misread-once'
 )
 # A run that loops without end is a bug in the script under test; stop it.
 $script:MaxCalls = 50000
@@ -202,7 +202,9 @@ function New-SimKey {
 function Test-SimKeyDenied {
     # Whether the caller is denied reading this key (the restore key, once the scenario says so).
     param([Parameter(Mandatory)] [AllowEmptyString()] [string]$Path)
-    $script:Sim.KeyDenied -and $Path.Trim('\').Equals($script:Sim.RestoreKey, [System.StringComparison]::OrdinalIgnoreCase)
+    $p = $Path.Trim('\')
+    ($script:Sim.KeyDenied -and $p.Equals($script:Sim.RestoreKey, [System.StringComparison]::OrdinalIgnoreCase)) -or
+    ($script:Sim.ParentDenied -and $p.Equals(($script:Sim.RestoreKey -replace '\\[^\\]+$', ''), [System.StringComparison]::OrdinalIgnoreCase))
 }
 
 function Get-SimSubkeyPath {
@@ -672,6 +674,18 @@ function Invoke-SimTransition {
                 Add-SimPending -After $script:Sim.Engine.RestartSec -Kind 'service-running' -Generation $svc.Generation
             }
         }
+        'parent-deny' {
+            # As key-deny, on the service's key above it: the restore key itself still reads
+            # (opening a key by its full path needs no access to its parent: traverse checking is
+            # bypassed, SeChangeNotifyPrivilege, held by every account by default).
+            $script:Sim.ParentDenied = $true
+            Add-SimTimeline -Kind 'change' -Text 'The service key above the Restore in Progress key can no longer be read (access denied).'
+        }
+        'key-misread' {
+            # No Microsoft source: a stand-in for any read that once fails to find a key that is
+            # there, the case a script must not take for a consumed key.
+            $script:Sim.MisreadNext = $true
+        }
         'key-deny' {
             # Someone (an administrator, a security tool) takes read access to the key away.
             $script:Sim.KeyDenied = $true
@@ -1098,6 +1112,11 @@ $script:Shadows['Get-Item'] = {
     $rel = ConvertTo-SimKeyPath -Path $given
     $key = if ($null -ne $rel) { Get-SimKey -Path $rel } else { $null }
     $denied = $key -and (Test-SimKeyDenied -Path $rel)
+    if ($key -and $script:Sim.MisreadNext -and $rel.Trim('\').Equals($script:Sim.RestoreKey, [System.StringComparison]::OrdinalIgnoreCase)) {
+        # Scenario key-misread-once: this one read of the restore key finds nothing.
+        $script:Sim.MisreadNext = $false
+        $key = $null
+    }
     Add-SimCall -Command 'Get-Item' -Arguments @($given) -Result $(if ($denied) { 'access denied' } elseif ($key) { 'key' } else { 'not found' })
     if ($denied) {
         # Get-Item on a key the caller may not read: a PermissionDenied error.
@@ -1665,6 +1684,8 @@ function Initialize-SimNode {
         Deserialized    = $false
         Localized       = $false
         KeyDenied       = $false
+        ParentDenied    = $false
+        MisreadNext     = $false
         MessagesMissing = $false
         ProviderBroken  = $false
         AppLogBroken    = $false
@@ -1812,6 +1833,11 @@ function Initialize-SimNode {
         'service-paused' { $script:Sim.Service.State = 'Paused' }
         # The key-unreadable denial from the start: the parent lists the key, reading it is denied.
         'key-denied' { $script:Sim.KeyDenied = $true }
+        'parent-unreadable' {
+            $engine.ReplaySec = $engine.StartSec + $t.recoverySec + $t.serviceStartSec + 3600
+            Add-SimPending -After ($engine.StartSec + 60) -Kind 'parent-deny'
+        }
+        'key-misread-once' { Add-SimPending -After ($engine.StartSec + 60) -Kind 'key-misread' }
         'online-during-backup' { $script:Sim.OnlineOnExport = $true }
     }
     # A 32-bit PowerShell on 64-bit Windows runs under WOW64, which sets PROCESSOR_ARCHITEW6432.

@@ -44,6 +44,8 @@ export const SCENARIOS = [
   'service-paused',
   'key-denied',
   'online-during-backup',
+  'parent-unreadable',
+  'key-misread-once',
 ] as const;
 
 /** One named starting state of the simulated node. */

@@ -82,6 +82,10 @@ export const SCENARIO_TEXT: Record<ScenarioName, string> = {
     'the key exists but cannot be read (access denied) from the start: not a missing key',
   'online-during-backup':
     'an administrator brings the resource online in Cluster Administrator while the script exports the key, after its checks',
+  'parent-unreadable':
+    'the service key above the restore key becomes unreadable (access denied) during the recovery wait; the key itself still reads',
+  'key-misread-once':
+    'one read of the key during the recovery wait finds nothing although the key is there (no Microsoft source: any read that fails once)',
 };
 
 /** One line of a step: a command that changed the node, a wait, a change of the model, an event. */

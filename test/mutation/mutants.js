@@ -108,6 +108,12 @@ const PS_BY = {
   onlineDuringBackup: psRealNode(
     'online-during-backup: the resource brought online after the checks is seen before the start: the service is not started (exit 10)',
   ),
+  parentUnreadable: psRealNode(
+    'parent-unreadable: a parent key that cannot be read is not a consumed key: never brought online (exit 50)',
+  ),
+  keyMisreadOnce: psRealNode(
+    'key-misread-once: one read without the key is not proof it was consumed: online only once it is gone (exit 0)',
+  ),
   keyUnreadable: psRealNode(
     'key-unreadable: a denied read is not a consumed key: the resource stays offline, the error is reported (exit 50)',
   ),
@@ -682,7 +688,7 @@ const PS1 = [
     'one read without the key counts as proof that the engine consumed it',
     "        if ($absentReads -ge 2 -and $status -eq 'Running') {",
     "        if ($absentReads -ge 1 -and $status -eq 'Running') {",
-    PS_BY.keyUnreadable,
+    PS_BY.keyMisreadOnce,
   ),
   one(
     'ps1-absence-parent-unread',
@@ -691,7 +697,7 @@ const PS1 = [
     'a parent key that cannot be read counts as the key being absent (consumed)',
     "        return [pscustomobject]@{ State = 'Unknown'; Error = ('the parent key could not be read: {0}'",
     "        return [pscustomobject]@{ State = 'Absent'; Error = ('the parent key could not be read: {0}'",
-    PS_BY.keyUnreadable,
+    PS_BY.parentUnreadable,
   ),
   one(
     'ps1-absence-failed-read-consumed',

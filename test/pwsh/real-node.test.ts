@@ -245,6 +245,24 @@ describePwsh('generated .ps1 on the real-node scenarios (issue 14)', () => {
     ).toEqual([]);
   });
 
+  it('parent-unreadable: a parent key that cannot be read is not a consumed key: never brought online (exit 50)', async () => {
+    const r = await run('parent-unreadable');
+    expect(r.exitCode).toBe(scriptExitCode('recovery-not-confirmed'));
+    expect(r.result!.message).toContain('Requested registry access is not allowed');
+    expect(askedOnline(runEntries(r.timeline, 1))).toBe(false);
+    expect(r.finalState.restoreKey.present).toBe(true);
+  });
+
+  it('key-misread-once: one read without the key is not proof it was consumed: online only once it is gone (exit 0)', async () => {
+    const r = await run('key-misread-once');
+    expect(r.exitCode).toBe(scriptExitCode('success'));
+    const misread = runEntries(r.timeline, 1).filter(
+      (e) => e.command === 'Get-Item' && e.result === 'not found' && e.state.keyPresent,
+    );
+    expect(misread).toHaveLength(1);
+    expectSafeOrder(r);
+  });
+
   it("other-events: another resource's 1069 and 1024 under Microsoft-Windows-FailoverClustering are not this run's (exit 0)", async () => {
     const r = await run('other-events');
     expect(r.exitCode).toBe(scriptExitCode('success'));

@@ -77,6 +77,8 @@ const SCENARIO_CASES: [string, ScriptExitName, VerdictKind][] = [
   ['service-paused', 'preflight-failed', 'stopped'],
   ['key-denied', 'preflight-failed', 'stopped'],
   ['online-during-backup', 'preflight-failed', 'unsafe'],
+  ['parent-unreadable', 'recovery-not-confirmed', 'failed'],
+  ['key-misread-once', 'success', 'safe'],
 ];
 
 /** Every scenario is simulated up front, on a shared machine: a generous limit, not a speed test. */
