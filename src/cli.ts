@@ -160,7 +160,14 @@ async function main(): Promise<void> {
           .option('force', {
             type: 'boolean',
             default: false,
-            describe: 'Overwrite files edited by hand since clusrestore wrote them',
+            describe:
+              'Overwrite files edited by hand since clusrestore wrote them (with --prune: delete hand-edited orphans too)',
+          })
+          .option('prune', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'Delete orphans (files an earlier run wrote that the inventory no longer produces) whose bytes are as clusrestore wrote them; with --cluster or --format only theirs',
           })
           .option('detailed-exitcode', {
             type: 'boolean',
@@ -201,6 +208,7 @@ async function main(): Promise<void> {
                 clusters: argv.cluster,
                 formats: fileFormats(argv.format),
                 force: argv.force,
+                prune: argv.prune,
                 dryRun: argv.dryRun,
                 json: argv.json,
                 markdown: !!argv.format?.includes('markdown'),

@@ -24,6 +24,15 @@ const planStepId = z.enum(STEP_DEFS.map((s) => s.id) as [string, ...string[]]);
 const scriptStepId = z.enum([IMPORT_KEY_STEP.id, ...STEP_DEFS.map((s) => s.id)]);
 const step = z.object({ id: planStepId, target: z.string(), operation: z.string() });
 const fileStatus = z.enum(['create', 'update', 'unchanged', 'conflict']);
+const deletion = z.object({
+  path: z.string(),
+  cluster: z.string(),
+  format: z.enum(FORMATS),
+  status: z.enum(['delete', 'conflict']),
+  forced: z.boolean(),
+  /** SHA-256 of the bytes on disk when planned. */
+  sha256,
+});
 
 export const PlanDocument = z.object({
   schema: z.literal('clusrestore/plan/v1'),
@@ -35,6 +44,8 @@ export const PlanDocument = z.object({
     update: z.number().int(),
     unchanged: z.number().int(),
     conflict: z.number().int(),
+    /** Orphans this run deletes (generate --prune); absent from documents before it. */
+    delete: z.number().int().optional(),
     changes: z.boolean(),
   }),
   clusters: z.array(
@@ -60,6 +71,8 @@ export const PlanDocument = z.object({
   ),
   manifest: z.object({ status: fileStatus }),
   orphans: z.array(z.string()),
+  /** The orphans generate --prune deletes, or refuses to (edited by hand); absent before it. */
+  deletions: z.array(deletion).optional(),
 });
 
 export const ValidateDocument = z.object({

@@ -80,7 +80,7 @@ export class ConflictError extends ClusrestoreError {
       `${files.length} file${files.length === 1 ? ' was' : 's were'} changed since clusrestore wrote ${files.length === 1 ? 'it' : 'them'} ` +
         `(the bytes no longer match manifest.json); nothing was written:\n` +
         files.map((f) => `  ${f}`).join('\n') +
-        `\nKeep your changes elsewhere, or rerun with --force to overwrite them.`,
+        `\nKeep your changes elsewhere, or rerun with --force to overwrite them (an orphan that --prune would delete: to delete it).`,
     );
   }
 }
