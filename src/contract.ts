@@ -6,8 +6,8 @@ import { SCENARIOS } from './sim/run';
 
 /**
  * The JSON contract, version 1: every JSON document clusrestore or one of its scripts writes
- * (`generate --json`, `validate --json`, `verify --json`, `simulate --json`, errors under --json,
- * and the scripts' -ResultPath results) is one of these, told apart by its `schema` field.
+ * (`generate --json`, the plan files of `generate --plan-out`, `validate --json`, `verify --json`,
+ * `simulate --json`, errors under --json, and the scripts' -ResultPath results) is one of these, told apart by its `schema` field.
  * Additive changes keep v1; anything else makes v2. `clusrestore schema --contract` prints it as
  * JSON Schema.
  */
@@ -73,6 +73,48 @@ export const PlanDocument = z.object({
   orphans: z.array(z.string()),
   /** The orphans generate --prune deletes, or refuses to (edited by hand); absent before it. */
   deletions: z.array(deletion).optional(),
+});
+
+/** A planned file or deletion in a saved plan. */
+const savedEntry = z.object({
+  path: z.string(),
+  cluster: z.string(),
+  format: z.enum(FORMATS),
+  status: z.enum(['create', 'update', 'unchanged', 'conflict', 'delete']),
+  forced: z.boolean(),
+  sha256,
+});
+
+/**
+ * A plan file (`generate --dry-run --plan-out FILE`, applied by `generate --plan FILE`): what the
+ * plan does and everything it was made from (src/plan/saved.ts).
+ */
+export const SavedPlanDocument = z.object({
+  schema: z.literal('clusrestore/saved-plan/v1'),
+  tool: z.object({ name: z.literal('clusrestore'), version: z.string() }),
+  inventory: z.object({ file: z.string(), sha256 }),
+  options: z.object({
+    outDir: z.string(),
+    clusters: z.array(z.string()).nullable(),
+    formats: z.array(z.enum(FORMATS)).nullable(),
+    force: z.boolean(),
+    prune: z.boolean(),
+  }),
+  /** SHA-256 of manifest.json and of each file the plan touches, as it saw them, or `absent`. */
+  outState: z.object({
+    manifestSha256: z.union([sha256, z.literal('absent')]),
+    files: z.record(z.string(), z.union([sha256, z.literal('absent')])),
+  }),
+  files: z.array(savedEntry),
+  deletions: z.array(savedEntry),
+  manifest: z.object({ status: fileStatus, sha256 }),
+  summary: z.object({
+    create: z.number().int(),
+    update: z.number().int(),
+    unchanged: z.number().int(),
+    conflict: z.number().int(),
+    delete: z.number().int(),
+  }),
 });
 
 export const ValidateDocument = z.object({
@@ -233,6 +275,7 @@ export const SimulateDocument = z.object({
 
 export const ContractDocument = z.discriminatedUnion('schema', [
   PlanDocument,
+  SavedPlanDocument,
   ValidateDocument,
   VerifyDocument,
   ErrorDocument,

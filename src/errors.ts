@@ -85,6 +85,22 @@ export class ConflictError extends ClusrestoreError {
   }
 }
 
+/** A saved plan (generate --plan) no longer holds: what it was made from changed since. */
+export class SavedPlanError extends ClusrestoreError {
+  readonly exitCode = 1;
+  readonly code = 'saved-plan-stale';
+  constructor(
+    file: string,
+    readonly differences: string[],
+  ) {
+    super(
+      `the saved plan ${file} cannot be applied: ${differences.length} difference${differences.length === 1 ? '' : 's'} since it was made; nothing was written:\n` +
+        differences.map((d) => `  ${d}`).join('\n') +
+        `\nMake a new plan (generate --dry-run --plan-out ${file}), have it reviewed, and apply that.`,
+    );
+  }
+}
+
 /** A rendered file failed an output check: a bug in a template, never the user's fault. */
 export class OutputCheckError extends ClusrestoreError {
   readonly exitCode = 1;

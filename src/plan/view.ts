@@ -162,14 +162,8 @@ function planTail(plan: Plan) {
     manifest: { status: plan.manifest.status },
     orphans: plan.orphans,
     // Additive to v1: the orphans --prune deletes (or, edited by hand, refuses to).
-    deletions: plan.deletions.map((d) => ({
-      path: d.path,
-      cluster: d.cluster,
-      format: d.format,
-      status: d.status,
-      forced: d.forced,
-      sha256: d.sha256,
-    })),
+    // A PlannedDeletion holds just the fields the document gives.
+    deletions: plan.deletions.map((d) => ({ ...d })),
   };
 }
 

@@ -1,38 +1,15 @@
 // generate --prune: orphans whose bytes are what clusrestore wrote are deleted, after every
 // rename; a hand-edited orphan blocks the run unless --force; the manifest follows the disk.
 import { spawnSync } from 'node:child_process';
-import {
-  appendFileSync,
-  copyFileSync,
-  existsSync,
-  readFileSync,
-  readdirSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPlan } from '../../src/apply/write';
 import { planGeneration } from '../../src/commands/generate';
 import { verifyOutput } from '../../src/commands/verify';
 import { IoError } from '../../src/errors';
-import { ROOT, cli, tempDir } from '../helpers/cli';
+import { cli, tempDir } from '../helpers/cli';
+import { EXCL03, manifestPaths, withOrphans } from '../helpers/orphans';
 import { canMakeImmutable } from '../helpers/immutable';
-
-const EXAMPLE = join(ROOT, 'examples', 'inventory.yaml');
-const EXCL03 = ['EXCL03/RUNBOOK.md', 'EXCL03/restore-EXCL03.cmd', 'EXCL03/restore-EXCL03.ps1'];
-
-/** out/ written from the example, then EXCL03 removed from the inventory: its 3 files are orphans. */
-function withOrphans(): { dir: string; inv: string; out: string } {
-  const dir = tempDir();
-  const inv = join(dir, 'inv.yaml');
-  copyFileSync(EXAMPLE, inv);
-  expect(cli(['generate', inv, '--out', 'out'], dir).code).toBe(0);
-  writeFileSync(inv, readFileSync(inv, 'utf8').replace(/ {2}# Custom names[\s\S]*$/, ''));
-  return { dir, inv, out: join(dir, 'out') };
-}
-
-function manifestPaths(out: string): string[] {
-  return Object.keys(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).files);
-}
 
 describe('generate --prune', () => {
   it('deletes a clean orphan, removes its emptied folder and drops it from the manifest', () => {
