@@ -8,7 +8,7 @@ import { sha256 } from '../sha256';
 import { checkBytes } from '../checks/bytes';
 import { TOOL_VERSION } from '../version';
 import { clusterSteps, type Step } from '../procedure/steps';
-import { planDeletion, type PlannedDeletion } from './prune';
+import { isPrunablePath, planDeletion, type PlannedDeletion } from './prune';
 
 /** What a run does to one file. */
 export type FileStatus = 'create' | 'update' | 'unchanged' | 'conflict';
@@ -244,7 +244,8 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     if (orphan && !exists(path)) continue;
     if (orphan) orphans.push(path);
     // Deleted by the run, so it leaves the manifest (a blocked run writes none).
-    if (orphan && opts.prune && formatInScope && (inScope || !opts.clusters?.length)) {
+    const pruned = opts.prune && formatInScope && (inScope || !opts.clusters?.length);
+    if (orphan && pruned && isPrunablePath(path)) {
       const d = planDeletion(path, f, state.read(path), !!opts.force);
       if (d) (deletions.push(d), summary[d.status]++);
       continue;

@@ -17,6 +17,17 @@ export interface PlannedDeletion {
 }
 
 /**
+ * True for a path as clusrestore writes one, `<cluster folder>/<file>`: --prune deletes nothing
+ * else, whatever a manifest says (an entry `../x` would point outside the output folder).
+ */
+export function isPrunablePath(path: string): boolean {
+  const parts = path.split('/');
+  return (
+    parts.length === 2 && parts.every((p) => /^[A-Za-z0-9._-]+$/.test(p) && p !== '.' && p !== '..')
+  );
+}
+
+/**
  * What --prune does to one orphan: delete it when its bytes are what the manifest records
  * (clusrestore wrote them and nobody changed them since); a hand-edited one is a conflict that
  * blocks the run, unless `force`. Undefined when the file is already gone.

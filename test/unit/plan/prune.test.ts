@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseInventory } from '../../../src/inventory/load';
 import { buildPlan } from '../../../src/plan/build';
-import { planDeletion } from '../../../src/plan/prune';
+import { isPrunablePath, planDeletion } from '../../../src/plan/prune';
 import { hasChanges, keptOrphans, summaryLine } from '../../../src/plan/view';
 import { sha256 } from '../../../src/sha256';
 import { ROOT } from '../../helpers/cli';
@@ -31,6 +31,19 @@ describe('planDeletion', () => {
   it('is nothing for a file already gone', () => {
     expect(planDeletion('OLD/restore-OLD.ps1', entry, undefined, true)).toBeUndefined();
   });
+});
+
+describe('isPrunablePath', () => {
+  it.each([
+    ['EXCL01/restore-EXCL01.ps1', true],
+    ['EXCL-OB/RUNBOOK.md', true],
+    ['../etc/passwd', false],
+    ['EXCL01/../../x', false],
+    ['/etc/passwd', false],
+    ['manifest.json', false],
+    ['EXCL01/sub/x.ps1', false],
+    ['EXCL01\\..\\x', false],
+  ])('%s: %s', (path, ok) => expect(isPrunablePath(path)).toBe(ok));
 });
 
 describe('a plan with --prune', () => {
@@ -83,6 +96,17 @@ describe('a plan with --prune', () => {
     expect(summaryLine(plan, true)).toBe(
       'Plan: 0 to create, 0 to update, 9 unchanged, 1 orphan left in place in 3 clusters.',
     );
+  });
+
+  it('never deletes a manifest path outside a cluster folder', () => {
+    const outside = { sha256: sha256(orphan), cluster: 'OLD', format: 'ps1' as const };
+    const plan = buildPlan(
+      inventory,
+      { ...state, manifest: { ...manifest, files: { ...manifest.files, '../x.ps1': outside } } },
+      { outDir: 'out', prune: true },
+    );
+    expect(plan.deletions.map((d) => d.path)).toEqual(['OLD/restore-OLD.ps1']);
+    expect(keptOrphans(plan)).toEqual(['../x.ps1']);
   });
 
   it('with --cluster leaves the orphan of a cluster that left the inventory', () => {
