@@ -58,7 +58,11 @@ describe('one step numbering everywhere (src/procedure/steps.ts)', () => {
       expect(readme).toContainEqual(
         expect.stringMatching(`^${stepNumber(id)}\\. \`${escape(words)}`),
       );
-    const dry = cli(['generate', '--out', 'out', '--cluster', 'EXCL01', '--dry-run'], dir);
+    // --verbose: after the run above nothing changes, and a quiet plan shows no cluster.
+    const dry = cli(
+      ['generate', '--out', 'out', '--cluster', 'EXCL01', '--dry-run', '--verbose'],
+      dir,
+    );
     const lines = dry.stdout.split('\n');
     for (const { id, words } of WORDS)
       expect(lines).toContainEqual(
