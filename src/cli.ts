@@ -7,7 +7,13 @@
 // yargs/yargs, not yargs: the package's main entry also builds a singleton parser, unused here.
 import yargs from 'yargs/yargs';
 import { hideBin } from 'yargs/helpers';
-import { ClusrestoreError, InterruptedError, InventoryError, fileSystemError } from './errors';
+import {
+  ClusrestoreError,
+  InterruptedError,
+  InventoryError,
+  UsageError,
+  fileSystemError,
+} from './errors';
 import { CLI_EXIT_CODES } from './procedure/exit-codes';
 import { FORMATS, type Format } from './inventory/presets';
 import type { ScenarioName } from './sim/run';
@@ -141,7 +147,8 @@ async function main(): Promise<void> {
       (y) =>
         y
           .positional('inventory', { type: 'string', describe: 'Inventory file (YAML or JSON)' })
-          .option('out', { type: 'string', default: 'out', describe: 'Output folder' })
+          // No yargs default for out, force and prune: --plan must tell a given option from none.
+          .option('out', { type: 'string', defaultDescription: 'out', describe: 'Output folder' })
           .option('cluster', {
             type: 'string',
             array: true,
@@ -161,8 +168,15 @@ async function main(): Promise<void> {
           .option('json', { type: 'boolean', default: false, describe: 'Print the plan as JSON' })
           .option('force', {
             type: 'boolean',
-            default: false,
-            describe: 'Overwrite files edited by hand since clusrestore wrote them',
+            defaultDescription: 'false',
+            describe:
+              'Overwrite files edited by hand since clusrestore wrote them (with --prune: delete hand-edited orphans too)',
+          })
+          .option('prune', {
+            type: 'boolean',
+            defaultDescription: 'false',
+            describe:
+              'Delete orphans (files an earlier run wrote that the inventory no longer produces) whose bytes are as clusrestore wrote them; with --cluster or --format only theirs',
           })
           .option('detailed-exitcode', {
             type: 'boolean',
@@ -175,19 +189,42 @@ async function main(): Promise<void> {
             describe:
               'List every cluster, the manifest and each orphan, not only what changes (the summary line counts the rest)',
           })
+          .option('plan-out', {
+            type: 'string',
+            describe:
+              'With --dry-run: also save the plan to this file (never replacing a file that is not a plan file), for --plan',
+          })
+          .option('plan', {
+            type: 'string',
+            describe:
+              'Write exactly the plan saved in this file, or refuse (exit 1) naming what changed since: the inventory, the tool version, a file in the output folder, an option',
+          })
           .option('jobs', {
             type: 'number',
             describe: 'Ignored: rendering runs on one thread since 0.2; removed in a later release',
           })
+          // A UsageError: .fail prints it as a usage message (any other error there is a crash).
           .check((a) => {
+            if (a.plan !== undefined && (a.dryRun || a.planOut !== undefined))
+              return new UsageError(
+                '--plan writes a saved plan: it takes no --dry-run or --plan-out (the saved plan was the dry run)',
+              );
             if (a.format?.includes('markdown') && (!a.dryRun || a.json))
-              throw new Error('--format markdown prints a dry run: add --dry-run (and no --json)');
+              return new UsageError(
+                '--format markdown prints a dry run: add --dry-run (and no --json)',
+              );
+            if (a.planOut !== undefined && !a.dryRun)
+              return new UsageError('--plan-out saves the plan of a dry run: add --dry-run');
             return true;
           })
           .example('$0 generate', 'Generate from the bundled example into out/')
           .example(
             '$0 generate inventory.yaml --dry-run --detailed-exitcode',
             'Show what would change; exit 2 if anything would',
+          )
+          .example(
+            '$0 generate inventory.yaml --dry-run --plan-out change.plan.json',
+            'Save the plan a reviewer approves, for generate --plan change.plan.json to write exactly it',
           )
           .epilogue(EXIT_EPILOGUE),
       (argv) =>
@@ -199,11 +236,23 @@ async function main(): Promise<void> {
           try {
             return await generateCommand(
               {
-                inventory: await inventoryFor(argv.inventory),
-                outDir: argv.out,
+                // A saved plan names its inventory.
+                inventory:
+                  argv.plan === undefined ? await inventoryFor(argv.inventory) : argv.inventory,
+                outDir: argv.out ?? 'out',
                 clusters: argv.cluster,
                 formats: fileFormats(argv.format),
-                force: argv.force,
+                force: !!argv.force,
+                prune: !!argv.prune,
+                planOut: argv.planOut,
+                planFile: argv.plan,
+                given: {
+                  outDir: argv.out,
+                  clusters: argv.cluster,
+                  formats: fileFormats(argv.format),
+                  force: argv.force,
+                  prune: argv.prune,
+                },
                 dryRun: argv.dryRun,
                 json: argv.json,
                 markdown: !!argv.format?.includes('markdown'),
@@ -424,8 +473,9 @@ async function main(): Promise<void> {
     .alias('v', 'version')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err, y) => {
-      if (err) throw err;
-      io.err(y.help() ? `${msg}\nRun clusrestore --help for usage.` : msg);
+      if (err && !(err instanceof UsageError)) throw err;
+      const text = err?.message ?? msg;
+      io.err(y.help() ? `${text}\nRun clusrestore --help for usage.` : text);
       process.exit(1);
     })
     .parseAsync();

@@ -7,8 +7,8 @@ import { FINDING_KINDS } from './commands/verify';
 
 /**
  * The JSON contract, version 1: every JSON document clusrestore or one of its scripts writes
- * (`generate --json`, `validate --json`, `verify --json`, `simulate --json`, errors under --json,
- * and the scripts' -ResultPath results) is one of these, told apart by its `schema` field.
+ * (`generate --json`, the plan files of `generate --plan-out`, `validate --json`, `verify --json`,
+ * `simulate --json`, errors under --json, and the scripts' -ResultPath results) is one of these, told apart by its `schema` field.
  * Additive changes keep v1; anything else makes v2. `clusrestore schema --contract` prints it as
  * JSON Schema.
  */
@@ -25,6 +25,15 @@ const planStepId = z.enum(STEP_DEFS.map((s) => s.id) as [string, ...string[]]);
 const scriptStepId = z.enum([IMPORT_KEY_STEP.id, ...STEP_DEFS.map((s) => s.id)]);
 const step = z.object({ id: planStepId, target: z.string(), operation: z.string() });
 const fileStatus = z.enum(['create', 'update', 'unchanged', 'conflict']);
+const deletion = z.object({
+  path: z.string(),
+  cluster: z.string(),
+  format: z.enum(FORMATS),
+  status: z.enum(['delete', 'conflict']),
+  forced: z.boolean(),
+  /** SHA-256 of the bytes on disk when planned. */
+  sha256,
+});
 
 export const PlanDocument = z.object({
   schema: z.literal('clusrestore/plan/v1'),
@@ -36,6 +45,8 @@ export const PlanDocument = z.object({
     update: z.number().int(),
     unchanged: z.number().int(),
     conflict: z.number().int(),
+    /** Orphans this run deletes (generate --prune); absent from documents before it. */
+    delete: z.number().int().optional(),
     changes: z.boolean(),
   }),
   clusters: z.array(
@@ -61,6 +72,50 @@ export const PlanDocument = z.object({
   ),
   manifest: z.object({ status: fileStatus }),
   orphans: z.array(z.string()),
+  /** The orphans generate --prune deletes, or refuses to (edited by hand); absent before it. */
+  deletions: z.array(deletion).optional(),
+});
+
+/** A planned file or deletion in a saved plan. */
+const savedEntry = z.object({
+  path: z.string(),
+  cluster: z.string(),
+  format: z.enum(FORMATS),
+  status: z.enum(['create', 'update', 'unchanged', 'conflict', 'delete']),
+  forced: z.boolean(),
+  sha256,
+});
+
+/**
+ * A plan file (`generate --dry-run --plan-out FILE`, applied by `generate --plan FILE`): what the
+ * plan does and everything it was made from (src/plan/saved.ts).
+ */
+export const SavedPlanDocument = z.object({
+  schema: z.literal('clusrestore/saved-plan/v1'),
+  tool: z.object({ name: z.literal('clusrestore'), version: z.string() }),
+  inventory: z.object({ file: z.string(), sha256 }),
+  options: z.object({
+    outDir: z.string(),
+    clusters: z.array(z.string()).nullable(),
+    formats: z.array(z.enum(FORMATS)).nullable(),
+    force: z.boolean(),
+    prune: z.boolean(),
+  }),
+  /** SHA-256 of manifest.json and of each file the plan touches, as it saw them, or `absent`. */
+  outState: z.object({
+    manifestSha256: z.union([sha256, z.literal('absent')]),
+    files: z.record(z.string(), z.union([sha256, z.literal('absent')])),
+  }),
+  files: z.array(savedEntry),
+  deletions: z.array(savedEntry),
+  manifest: z.object({ status: fileStatus, sha256 }),
+  summary: z.object({
+    create: z.number().int(),
+    update: z.number().int(),
+    unchanged: z.number().int(),
+    conflict: z.number().int(),
+    delete: z.number().int(),
+  }),
 });
 
 export const ValidateDocument = z.object({
@@ -259,6 +314,7 @@ export const SimulateDocument = z.object({
 
 export const ContractDocument = z.discriminatedUnion('schema', [
   PlanDocument,
+  SavedPlanDocument,
   ValidateDocument,
   VerifyDocument,
   ErrorDocument,

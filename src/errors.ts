@@ -80,7 +80,23 @@ export class ConflictError extends ClusrestoreError {
       `${files.length} file${files.length === 1 ? ' was' : 's were'} changed since clusrestore wrote ${files.length === 1 ? 'it' : 'them'} ` +
         `(the bytes no longer match manifest.json); nothing was written:\n` +
         files.map((f) => `  ${f}`).join('\n') +
-        `\nKeep your changes elsewhere, or rerun with --force to overwrite them.`,
+        `\nKeep your changes elsewhere, or rerun with --force to overwrite them (an orphan that --prune would delete: to delete it).`,
+    );
+  }
+}
+
+/** A saved plan (generate --plan) no longer holds: what it was made from changed since. */
+export class SavedPlanError extends ClusrestoreError {
+  readonly exitCode = 1;
+  readonly code = 'saved-plan-stale';
+  constructor(
+    file: string,
+    readonly differences: string[],
+  ) {
+    super(
+      `the saved plan ${file} cannot be applied: ${differences.length} difference${differences.length === 1 ? '' : 's'} since it was made; nothing was written:\n` +
+        differences.map((d) => `  ${d}`).join('\n') +
+        `\nMake a new plan (generate --dry-run --plan-out ${file}), have it reviewed, and apply that.`,
     );
   }
 }

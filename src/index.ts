@@ -1,5 +1,14 @@
 /** clusrestore's library API: the CLI is a thin layer over these. */
-export { generate, planGeneration, type GenerateOptions } from './commands/generate';
+export {
+  applySavedPlan,
+  generate,
+  planGeneration,
+  readSavedPlan,
+  writeSavedPlan,
+  type ApplySavedPlanOptions,
+  type GenerateOptions,
+} from './commands/generate';
+export { savedPlan, type SavedPlan, type SavedOptions } from './plan/saved';
 export { initInventory } from './commands/init';
 export { simulateCluster, type SimulateOptions } from './commands/simulate';
 export {
@@ -17,6 +26,7 @@ export {
   ContractDocument,
   ResultDocument,
   PlanDocument,
+  SavedPlanDocument,
   SimulateDocument,
 } from './contract';
 export { SCENARIOS, type ScenarioName } from './sim/run';

@@ -5,8 +5,10 @@ import {
   readlinkSync,
   renameSync,
   rmSync,
+  readFileSync,
   rmdirSync,
   statSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -19,6 +21,8 @@ import { MANIFEST_FILE } from './out-state';
 export interface ApplyResult {
   written: string[];
   unchanged: number;
+  /** Orphans deleted (--prune). */
+  deleted: string[];
 }
 
 /** Files written to temporary names beside their targets, waiting to be renamed into place. */
@@ -31,8 +35,9 @@ export interface Staged {
 /**
  * Writes a plan: the one module that writes below the output folder. Refuses the whole plan when
  * an output check failed or a hand-edited file is in the way; stages every changed file as a
- * temporary file beside its target, then renames them all into place and writes the manifest
- * last. Identical files are left untouched; no output file is ever deleted.
+ * temporary file beside its target, then renames them all into place, deletes the orphans the
+ * plan deletes (--prune) and writes the manifest last. Identical files are left untouched; no
+ * other file is ever deleted.
  */
 export function applyPlan(
   plan: Plan,
@@ -63,9 +68,12 @@ export async function applyPlanUnlessAborted(
 /** Checks the plan may be written, then writes each new or changed file to a temporary file. */
 export function stagePlan(plan: Plan, onProgress?: (done: number, total: number) => void): Staged {
   if (plan.checkProblems.length) throw new OutputCheckError(plan.checkProblems);
-  const conflicts = plan.clusters.flatMap((c) =>
-    c.files.filter((f) => f.status === 'conflict').map((f) => join(plan.outDir, f.path)),
-  );
+  const conflicts = [
+    ...plan.clusters.flatMap((c) => c.files.filter((f) => f.status === 'conflict')),
+    ...plan.deletions.filter((d) => d.status === 'conflict'),
+    // An orphan whose bytes changed after planning is not deleted: nothing is written either.
+    ...plan.deletions.filter((d) => d.status === 'delete' && !stillPlanned(plan.outDir, d)),
+  ].map((f) => join(plan.outDir, f.path));
   if (conflicts.length) throw new ConflictError(conflicts);
 
   const staged: Staged = { files: [], madeDirs: [] };
@@ -89,12 +97,15 @@ export function stagePlan(plan: Plan, onProgress?: (done: number, total: number)
 }
 
 /**
- * Renames the staged files into place and writes the manifest. When a rename fails, the files
- * renamed so far stay (each is whole, and a rerun finds it unchanged), the others are taken
- * back, and the manifest is written for what is on disk before the error is thrown.
+ * Renames the staged files into place, deletes the plan's orphans (only once every rename
+ * succeeded) and writes the manifest. When a rename fails, the files renamed so far stay (each is
+ * whole, and a rerun finds it unchanged), the others are taken back, nothing is deleted, and the
+ * manifest is written for what is on disk before the error is thrown; so it is when a deletion
+ * fails.
  */
 function commitStaged(plan: Plan, staged: Staged): ApplyResult {
   const written: string[] = [];
+  const deleted: string[] = [];
   const total = staged.files.length;
   const manifestPath = join(plan.outDir, MANIFEST_FILE);
   try {
@@ -106,22 +117,44 @@ function commitStaged(plan: Plan, staged: Staged): ApplyResult {
   } catch (err) {
     discardStaged(staged);
     if (!written.length || !(err instanceof IoError)) throw err;
-    const recorded = recordWritten(plan, new Set(written), manifestPath);
+    const recorded = recordWritten(plan, new Set(written), new Set(), manifestPath);
     throw new IoError(
       `${err.message}. ${written.length} of ${total} files had been written before it` +
         (recorded === true
           ? `; ${MANIFEST_FILE} records them`
           : `, and ${MANIFEST_FILE} could not record them (${recorded}), so verify reports them as changed until then`) +
+        (plan.deletions.length ? ', and no orphan was deleted' : '') +
         `. Fix the cause and run generate again: it finds those files unchanged and writes the other ${total - written.length}.`,
     );
+  }
+  const deletions = plan.deletions.filter((d) => d.status === 'delete');
+  try {
+    for (const d of deletions) {
+      deleteOrphan(plan.outDir, d);
+      deleted.push(d.path);
+    }
+  } catch (err) {
+    if ((!written.length && !deleted.length) || !(err instanceof IoError)) throw err;
+    const recorded = recordWritten(plan, new Set(written), new Set(deleted), manifestPath);
+    throw new IoError(
+      `${err.message}. All ${total} files were written and ${deleted.length} of ${deletions.length} orphans deleted before it` +
+        (recorded === true
+          ? `; ${MANIFEST_FILE} records that`
+          : `, and ${MANIFEST_FILE} could not record that (${recorded}), so verify reports them until then`) +
+        `. Fix the cause and run generate --prune again: it deletes the other ${deletions.length - deleted.length}.`,
+    );
+  } finally {
+    removeEmptyFolders(plan.outDir, deleted);
   }
   if (plan.manifest.status !== 'unchanged') {
     try {
       writeAtomic(manifestPath, plan.manifest.bytes);
     } catch (err) {
-      if (!(err instanceof IoError) || !total) throw err;
+      if (!(err instanceof IoError) || (!total && !deleted.length)) throw err;
       throw new IoError(
-        `${err.message}. All ${total} files were written, but ${MANIFEST_FILE} still describes the earlier run, so verify reports them as changed. Fix the cause and run generate again: it finds the files unchanged and writes ${MANIFEST_FILE}.`,
+        `${err.message}. All ${total} files were written` +
+          (deleted.length ? ` and ${deleted.length} orphans deleted` : '') +
+          `, but ${MANIFEST_FILE} still describes the earlier run, so verify reports them as changed. Fix the cause and run generate again: it finds the files unchanged and writes ${MANIFEST_FILE}.`,
       );
     }
   }
@@ -129,15 +162,61 @@ function commitStaged(plan: Plan, staged: Staged): ApplyResult {
     (n, c) => n + c.files.filter((f) => f.status === 'unchanged').length,
     0,
   );
-  return { written, unchanged };
+  return { written, unchanged, deleted };
+}
+
+/** True when an orphan to delete still holds the bytes the plan saw. */
+function stillPlanned(outDir: string, d: Plan['deletions'][number]): boolean {
+  const full = join(outDir, d.path);
+  try {
+    return sha256(readFileSync(full)) === d.sha256;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw new IoError(`cannot read ${full}: ${errnoText(err)}`);
+  }
+}
+
+/** Deletes one orphan, if it still holds the bytes the plan saw (one already gone is fine). */
+function deleteOrphan(outDir: string, d: Plan['deletions'][number]): void {
+  const full = join(outDir, d.path);
+  if (!stillPlanned(outDir, d))
+    throw new IoError(`not deleting ${full}: it changed after the plan was made`);
+  try {
+    unlinkSync(full);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new IoError(`cannot delete ${full}: ${errnoText(err)}`);
+  }
+}
+
+/**
+ * Removes the folder of each deleted orphan if that left it empty: rmdir, which refuses a folder
+ * that holds anything, never a recursive delete; never the output folder itself.
+ */
+function removeEmptyFolders(outDir: string, deleted: string[]): void {
+  const folders = new Set(deleted.map((p) => dirname(join(outDir, p))));
+  folders.delete(join(outDir));
+  for (const folder of [...folders].sort((a, b) => b.length - a.length)) {
+    try {
+      rmdirSync(folder);
+    } catch {
+      // Not empty: it holds something (a file of ours, or of someone else) that stays.
+    }
+  }
 }
 
 /**
  * Writes the manifest of a run that stopped part way: the plan's entry for each file written or
- * unchanged, the earlier manifest's for each file not written (or none, for a file not created),
- * so that it describes what is on disk. True, or why it could not be written.
+ * unchanged, the earlier manifest's for each file not written (or none, for a file not created)
+ * and for each orphan not deleted, so that it describes what is on disk. True, or why it could not
+ * be written.
  */
-function recordWritten(plan: Plan, written: Set<string>, manifestPath: string): true | string {
+function recordWritten(
+  plan: Plan,
+  written: Set<string>,
+  deleted: Set<string>,
+  manifestPath: string,
+): true | string {
   const { content, previous } = plan.manifest;
   const files: Manifest['files'] = {};
   const planned = new Map(plan.clusters.flatMap((c) => c.files.map((f) => [f.path, f])));
@@ -146,8 +225,13 @@ function recordWritten(plan: Plan, written: Set<string>, manifestPath: string): 
     if (!file || file.status === 'unchanged' || written.has(path)) files[path] = entry;
     else if (Object.hasOwn(previous, path)) files[path] = previous[path];
   }
+  for (const d of plan.deletions)
+    if (!deleted.has(d.path) && Object.hasOwn(previous, d.path)) files[d.path] = previous[d.path];
+  const sorted = Object.fromEntries(
+    Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
   try {
-    writeAtomic(manifestPath, manifestText({ ...content, files }));
+    writeAtomic(manifestPath, manifestText({ ...content, files: sorted }));
     return true;
   } catch (err) {
     return err instanceof IoError ? err.message : String(err);

@@ -14,6 +14,7 @@ import { sha256 } from '../sha256';
 import { checkBytes } from '../checks/bytes';
 import { TOOL_VERSION } from '../version';
 import { clusterSteps, type Step } from '../procedure/steps';
+import { isPrunablePath, planDeletion, type PlannedDeletion } from './prune';
 
 /** What a run does to one file. */
 export type FileStatus = 'create' | 'update' | 'unchanged' | 'conflict';
@@ -32,6 +33,8 @@ export interface PlannedFile {
   content(): Buffer;
   /** Unified diff against the file on disk, for updates and conflicts (text formats only). */
   diff?: string;
+  /** SHA-256 of the file on disk when planned; absent when there was none (a create). */
+  diskSha256?: string;
 }
 
 /** One cluster's part of the plan. */
@@ -73,6 +76,10 @@ export interface Plan {
   clusters: ClusterPlan[];
   /** Files an earlier run wrote that this inventory no longer produces: left in place, named. */
   orphans: string[];
+  /** With `prune`: the orphans this run deletes (or, edited by hand, refuses to). */
+  deletions: PlannedDeletion[];
+  /** The plan was made with --prune. */
+  prune: boolean;
   manifest: {
     status: FileStatus;
     bytes: Buffer;
@@ -83,8 +90,11 @@ export interface Plan {
   };
   /** Problems the output checks found (a template bug): the run must not write. */
   checkProblems: string[];
-  summary: Record<FileStatus, number>;
+  summary: PlanSummary;
 }
+
+/** How many files have each status, and how many orphans are deleted (status `delete`). */
+export type PlanSummary = Record<FileStatus, number> & { delete: number };
 
 /** The state of the output folder that a plan compares against (see out-state.ts). */
 export interface OutState {
@@ -105,8 +115,10 @@ export interface PlanOptions {
   clusters?: string[];
   /** Only these formats. */
   formats?: Format[];
-  /** Overwrite hand-edited files. */
+  /** Overwrite hand-edited files (and, with prune, delete hand-edited orphans). */
   force?: boolean;
+  /** Delete the orphans in scope (see prune.ts) whose bytes are what clusrestore wrote. */
+  prune?: boolean;
   /** Compute a unified diff for each update and conflict (the dry run shows them). */
   diffs?: boolean;
   /** Called after each cluster is rendered. */
@@ -209,7 +221,7 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     opts.onProgress?.(i + 1, selected.length);
   }
 
-  const summary: Record<FileStatus, number> = { create: 0, update: 0, unchanged: 0, conflict: 0 };
+  const summary: PlanSummary = { create: 0, update: 0, unchanged: 0, conflict: 0, delete: 0 };
   // The manifest's entries: this run's files, then the old manifest's others as they were.
   const entries: [string, ManifestEntry][] = [];
   const produced = new Set<string>();
@@ -231,23 +243,33 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
 
   // Files an earlier run wrote that this one no longer produces: their cluster left the
   // inventory, or the cluster no longer gets that format (removed, or refused for .cmd). They
-  // stay on disk and in the manifest (nothing is deleted), and the plan names them so nobody
-  // runs a stale script by mistake; once deleted by hand, they leave the manifest too.
+  // stay on disk and in the manifest, and the plan names them so nobody runs a stale script by
+  // mistake; once deleted by hand, they leave the manifest too. --prune deletes those in scope
+  // (of a cluster that left the inventory only when no --cluster narrows the run).
   const known = new Set(inv.clusters.map((c) => c.name.toUpperCase()));
   const selectedNames = new Set(selected.map((c) => c.name.toUpperCase()));
   const orphans: string[] = [];
+  const deletions: PlannedDeletion[] = [];
   for (const [path, f] of Object.entries(oldFiles)) {
     if (produced.has(path)) continue;
     const cluster = f.cluster.toUpperCase();
-    const inScope =
-      selectedNames.has(cluster) && (!opts.formats || opts.formats.includes(f.format));
+    const formatInScope = !opts.formats || opts.formats.includes(f.format);
+    const inScope = selectedNames.has(cluster) && formatInScope;
     const orphan = !known.has(cluster) || inScope;
     // An orphan deleted as advised is forgotten: the manifest lists only what is on disk.
     if (orphan && !exists(path)) continue;
     if (orphan) orphans.push(path);
+    // Deleted by the run, so it leaves the manifest (a blocked run writes none).
+    const pruned = opts.prune && formatInScope && (inScope || !opts.clusters?.length);
+    if (orphan && pruned && isPrunablePath(path)) {
+      const d = planDeletion(path, f, state.read(path), !!opts.force);
+      if (d) (deletions.push(d), summary[d.status]++);
+      continue;
+    }
     entries.push([path, f]);
   }
   orphans.sort();
+  deletions.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const manifest: Manifest = {
     tool: 'clusrestore',
     version: TOOL_VERSION,
@@ -265,6 +287,8 @@ export function buildPlan(inv: Inventory, state: OutState, opts: PlanOptions): P
     inventory: { file: inv.file, sha256: inv.sha256 },
     clusters,
     orphans,
+    deletions,
+    prune: !!opts.prune,
     manifest: {
       status: manifestStatus,
       bytes: manifestBytes,
@@ -326,15 +350,16 @@ function compareWithDisk(
   const base = { path, cluster, format, sha256: hash, forced: false };
   const current = mayExist ? disk.read(path) : undefined;
   if (!current) return { ...base, status: 'create' };
-  if (current.equals(bytes)) return { ...base, status: 'unchanged' };
+  if (current.equals(bytes)) return { ...base, status: 'unchanged', diskSha256: hash };
   const diff = disk.diffs ? unifiedDiff(path, current, bytes, format) : undefined;
+  const diskSha256 = sha256(current);
   // A file whose bytes are not what clusrestore last wrote was edited by hand (or is not ours).
-  if (disk.recorded(path) !== sha256(current)) {
+  if (disk.recorded(path) !== diskSha256) {
     return disk.force
-      ? { ...base, status: 'update', forced: true, diff }
-      : { ...base, status: 'conflict', diff };
+      ? { ...base, status: 'update', forced: true, diff, diskSha256 }
+      : { ...base, status: 'conflict', diff, diskSha256 };
   }
-  return { ...base, status: 'update', diff };
+  return { ...base, status: 'update', diff, diskSha256 };
 }
 
 function unifiedDiff(path: string, before: Buffer, after: Buffer, format: Format): string {

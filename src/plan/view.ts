@@ -14,19 +14,28 @@ const LABEL: Record<FileStatus, string> = {
 export function summaryLine(plan: Plan, dryRun: boolean): string {
   const s = plan.summary;
   const verb = dryRun ? 'Plan' : 'Done';
-  const parts = [`${s.create} to create`, `${s.update} to update`, `${s.unchanged} unchanged`];
+  const parts = [`${s.create} to create`, `${s.update} to update`];
+  if (plan.prune) parts.push(`${s.delete} to delete`);
+  parts.push(`${s.unchanged} unchanged`);
   if (s.conflict) parts.push(`${s.conflict} hand-edited (blocked)`);
   const refused = plan.clusters.reduce((n, c) => n + c.refused.length, 0);
   if (refused) parts.push(`${refused} value${refused === 1 ? '' : 's'} refused for .cmd`);
-  const orphans = plan.orphans.length;
+  const orphans = keptOrphans(plan).length;
   if (orphans) parts.push(`${orphans} orphan${orphans === 1 ? '' : 's'} left in place`);
   return `${verb}: ${parts.join(', ')} in ${plan.clusters.length} cluster${plan.clusters.length === 1 ? '' : 's'}.`;
 }
 
-/** True when a real run would change a file. */
+/** The orphans a run leaves in place: all of them, but those --prune deletes (or refuses to). */
+export function keptOrphans(plan: Plan): string[] {
+  if (!plan.deletions.length) return plan.orphans;
+  const pruned = new Set(plan.deletions.map((d) => d.path));
+  return plan.orphans.filter((o) => !pruned.has(o));
+}
+
+/** True when a real run would change (or delete) a file. */
 export function hasChanges(plan: Plan): boolean {
   return (
-    plan.summary.create + plan.summary.update + plan.summary.conflict > 0 ||
+    plan.summary.create + plan.summary.update + plan.summary.conflict + plan.summary.delete > 0 ||
     plan.manifest.status !== 'unchanged'
   );
 }
@@ -79,16 +88,24 @@ export function planText(plan: Plan, opts: PlanTextOptions): string {
     if (opts.diffs)
       for (const f of cluster.files) if (f.diff) out.push(indent(colorDiff(f.diff.trimEnd(), c)));
   }
+  // Deletions are changes: each is printed, verbose or not.
+  for (const d of plan.deletions)
+    out.push(
+      d.status === 'conflict'
+        ? `  ${status('conflict')} ${d.path} (an orphan edited by hand since clusrestore wrote it: not deleted; --force deletes it)`
+        : `  ${c.red('delete   ')} ${d.path} (no longer generated from this inventory${d.forced ? '; hand-edited, deleted by --force' : ''})`,
+    );
   if (opts.verbose || plan.manifest.status !== 'unchanged')
     out.push(`  ${status(plan.manifest.status)} manifest.json`);
+  const orphans = keptOrphans(plan);
   if (opts.verbose)
-    for (const o of plan.orphans)
+    for (const o of orphans)
       out.push(
-        `  ${c.magenta('orphan   ')} ${o} (no longer generated from this inventory; left in place, delete it by hand)`,
+        `  ${c.magenta('orphan   ')} ${o} (no longer generated from this inventory; left in place, delete it by hand or with --prune)`,
       );
-  else if (plan.orphans.length)
+  else if (orphans.length)
     out.push(
-      `  ${c.magenta('orphan   ')} ${plan.orphans.length} file${plan.orphans.length === 1 ? '' : 's'} no longer generated from this inventory, left in place (--verbose lists them)`,
+      `  ${c.magenta('orphan   ')} ${orphans.length} file${orphans.length === 1 ? '' : 's'} no longer generated from this inventory, left in place (--verbose lists them, --prune deletes them)`,
     );
   return out.join('\n');
 }
@@ -141,7 +158,13 @@ function planHead(plan: Plan, dryRun: boolean, clusters: unknown) {
 }
 
 function planTail(plan: Plan) {
-  return { manifest: { status: plan.manifest.status }, orphans: plan.orphans };
+  return {
+    manifest: { status: plan.manifest.status },
+    orphans: plan.orphans,
+    // Additive to v1: the orphans --prune deletes (or, edited by hand, refuses to).
+    // A PlannedDeletion holds just the fields the document gives.
+    deletions: plan.deletions.map((d) => ({ ...d })),
+  };
 }
 
 function clusterJson(c: Plan['clusters'][number]): object {

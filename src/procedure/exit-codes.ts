@@ -148,7 +148,7 @@ export const CLI_EXIT_CODES = [
     code: 1,
     name: 'error',
     meaning:
-      'The input or the outputs need fixing: invalid inventory, a hand-edited file in the way, an output check failed, or bad options.',
+      'The input or the outputs need fixing: invalid inventory, a hand-edited file in the way, an output check failed, a saved plan (--plan) made from something that changed since, or bad options.',
   },
   {
     code: 2,

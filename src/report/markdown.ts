@@ -1,6 +1,6 @@
 import { formatDiagnostic } from '../errors';
 import type { Plan } from '../plan/build';
-import { summaryLine } from '../plan/view';
+import { keptOrphans, summaryLine } from '../plan/view';
 
 /**
  * `generate --dry-run --format markdown`: the plan as a comment for a pull request or a change
@@ -36,10 +36,15 @@ function htmlText(s: string): string {
 export function planMarkdown(plan: Plan): string {
   const s = plan.summary;
   const out: string[] = ['### clusrestore plan', '', `**${summaryLine(plan, true)}**`, ''];
+  const orphans = keptOrphans(plan);
+  // The delete column only with --prune, so the table of every other plan stays as it was.
+  const [dHead, dRule, dCount] = plan.prune
+    ? [' delete |', ' -----: |', ` ${s.delete} |`]
+    : ['', '', ''];
   out.push(
-    '| create | update | unchanged | conflict | orphan |',
-    '| -----: | -----: | --------: | -------: | -----: |',
-    `| ${s.create} | ${s.update} | ${s.unchanged} | ${s.conflict} | ${plan.orphans.length} |`,
+    `| create | update |${dHead} unchanged | conflict | orphan |`,
+    `| -----: | -----: |${dRule} --------: | -------: | -----: |`,
+    `| ${s.create} | ${s.update} |${dCount} ${s.unchanged} | ${s.conflict} | ${orphans.length} |`,
     '',
     `Inventory ${code(plan.inventory.file)} (SHA-256 ${code(plan.inventory.sha256)}), compared with ${code(plan.outDir)}.`,
     '',
@@ -54,7 +59,11 @@ export function planMarkdown(plan: Plan): string {
       out.push(
         `| ${code(c.name)} | ${code(f.path)} | ${f.status === 'conflict' ? '**CONFLICT** (hand-edited)' : f.status}${f.forced ? ' (forced)' : ''} |`,
       );
-    for (const o of plan.orphans)
+    for (const d of plan.deletions)
+      out.push(
+        `| ${code(d.cluster)} | ${code(d.path)} | ${d.status === 'conflict' ? '**CONFLICT** (hand-edited orphan; not deleted)' : `delete (no longer generated)${d.forced ? ' (forced)' : ''}`} |`,
+      );
+    for (const o of orphans)
       out.push(`| | ${code(o)} | orphan (no longer generated; left in place) |`);
     for (const { c, d } of refused)
       out.push(`| ${code(c.name)} | .cmd | refused: ${code(formatDiagnostic(d))} |`);

@@ -354,7 +354,7 @@ describe('files clusrestore no longer produces', () => {
     const r = cli(['generate', inv, '--out', 'out', '--verbose'], dir);
     expect(r.code).toBe(1); // the refused .cmd
     expect(r.stdout).toContain(
-      '  orphan    EXCL01/restore-EXCL01.cmd (no longer generated from this inventory; left in place, delete it by hand)',
+      '  orphan    EXCL01/restore-EXCL01.cmd (no longer generated from this inventory; left in place, delete it by hand or with --prune)',
     );
     expect(r.stdout).toContain('  orphan    EXCL03/RUNBOOK.md');
     expect(existsSync(join(dir, 'out', 'EXCL03', 'restore-EXCL03.ps1'))).toBe(true);

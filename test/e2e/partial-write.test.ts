@@ -8,6 +8,7 @@ import { planGeneration } from '../../src/commands/generate';
 import { verifyOutput } from '../../src/commands/verify';
 import { IoError } from '../../src/errors';
 import { ROOT, cli, tempDir } from '../helpers/cli';
+import { canMakeImmutable } from '../helpers/immutable';
 import { fleetJson } from '../helpers/fleet';
 
 const EXAMPLE = join(ROOT, 'examples', 'inventory.yaml');
@@ -21,15 +22,6 @@ function changedInventory(dir: string): string {
     readFileSync(inv, 'utf8').replace('serviceStartSec: 600', 'serviceStartSec: 660'),
   );
   return inv;
-}
-
-/** chattr +i works here (root on a file system that has the flag); CI runs as root. */
-function canMakeImmutable(dir: string): boolean {
-  const probe = join(dir, 'probe');
-  writeFileSync(probe, '');
-  const on = spawnSync('chattr', ['+i', probe]).status === 0;
-  if (on) spawnSync('chattr', ['-i', probe]);
-  return on;
 }
 
 describe('a rename that fails part way', () => {

@@ -43,7 +43,7 @@ describe('a plan without --verbose', () => {
     const quiet = cli(['generate', inv, '--out', 'out', '--dry-run'], dir);
     expect(quiet.stdout).not.toContain('EXCL03/RUNBOOK.md');
     expect(quiet.stdout).toContain(
-      '  orphan    3 files no longer generated from this inventory, left in place (--verbose lists them)',
+      '  orphan    3 files no longer generated from this inventory, left in place (--verbose lists them, --prune deletes them)',
     );
     expect(quiet.stdout.trimEnd().split('\n').pop()).toBe(
       'Plan: 0 to create, 0 to update, 6 unchanged, 3 orphans left in place in 2 clusters.',

@@ -175,8 +175,10 @@ describe('planMarkdown', () => {
       },
     ],
     orphans: ['EXCL09/restore-EXCL09.ps1'],
+    deletions: [],
+    prune: false,
     manifest: { status: 'update' },
-    summary: { create: 0, update: 1, unchanged: 1, conflict: 0 },
+    summary: { create: 0, update: 1, unchanged: 1, conflict: 0, delete: 0 },
   } as unknown as Plan;
 
   it('fences each diff with more backticks than it holds, and lists orphans', () => {
