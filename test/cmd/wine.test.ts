@@ -292,6 +292,16 @@ describeWine(
         ]);
         expect(n.inspect()).toEqual({ keyPresent: true, service: 'STOPPED', resource: 'Offline' });
         expect(backups(n)).toEqual([]);
+        // A later refusal keeps its own code, and says the prompt is not elevated too.
+        const refused = n.run(PLAIN.script, PLAIN.fileName, ['/dryrun'], {
+          elevated: false,
+          owner: 'EXNODE1',
+        });
+        expect(refused.status).toBe(code('not-owner-node'));
+        expect(refused.stdout).toContain('run the script on node "EXNODE1"');
+        expect(refused.stdout).toContain('This command prompt is not elevated');
+        expect(refused.stdout).not.toContain('What if:');
+        expect(n.inspect()).toEqual({ keyPresent: true, service: 'STOPPED', resource: 'Offline' });
       });
 
       it('/?, -? and /help print the script\u2019s usage with the codes the cmd script returns, never echo\u2019s own help; an unknown switch is a usage error', () => {

@@ -861,8 +861,8 @@ const CMD = [
     'cmd',
     'dry-run',
     '/dryrun without administrator rights ends in success, though a real run there would stop at the check',
-    'if defined CR_NOT_ELEVATED if "%CR_OUTCOME%"=="success" (\n',
-    'if defined CR_NOT_ELEVATED_NEVER if "%CR_OUTCOME%"=="success" (\n',
+    '    if "%CR_OUTCOME%"=="success" set "CR_OUTCOME=preflight-failed"\n',
+    '',
     CMD_BY.dryrunNotElevated,
   ),
   // ---- failure paths ----

@@ -466,10 +466,10 @@ exit /b %EXIT_success%
 
 :finish
 rem Without administrator rights only /dryrun gets past the elevation check, and a real run
-rem would stop at it: such a run never ends in success.
-if defined CR_NOT_ELEVATED if "%CR_OUTCOME%"=="success" (
-    call :log This command prompt is not elevated, so a real run here would stop at the elevation check, before any change: run the script from an administrator command prompt.
-    set "CR_OUTCOME=preflight-failed"
+rem would stop at it: such a run never ends in success, and every end of it says so.
+if defined CR_NOT_ELEVATED (
+    call :log This command prompt is not elevated, so a real run here would stop at the elevation check, before any change, and a check above may have failed for want of the rights: run the script from an administrator command prompt.
+    if "%CR_OUTCOME%"=="success" set "CR_OUTCOME=preflight-failed"
 )
 call set "CR_EXIT=%%EXIT_%CR_OUTCOME%%%"
 if defined CR_RUNDIR if exist "%CR_RUNDIR%\" rd /s /q "%CR_RUNDIR%" >nul 2>&1
