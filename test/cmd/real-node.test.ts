@@ -462,7 +462,13 @@ describeWine(
       // flip scenarios model), and the restart policy brings it online before the re-read.
       // Passed on the script before this change too (exits 10 and 60): the re-reads catch it.
       it.each([
-        [2, 'preflight-failed', 'the service was not started', true],
+        // Started by hand: issue 17 item 18 made the words true of a service that is running.
+        [
+          2,
+          'preflight-failed',
+          'the service, already Running before this script, was left as it is',
+          true,
+        ],
         [3, 'resource-failed', 'it was not brought online', false],
       ] as const)(
         'restarted Online right before read %i: the re-read catches it, exit %s',
