@@ -23,7 +23,7 @@ import { TOOL_VERSION, packageRoot } from '../version';
 import { cmdRefused } from '../inventory/rules';
 import { sha256 } from '../sha256';
 import { Scratch, encodeOutputInto } from './output';
-import { cmdText, cmdValue, intLiteral, mdCode, psArray, psLiteral } from './escape';
+import { cmdText, cmdValue, intLiteral, mdCode, psArray, psHelpName, psLiteral } from './escape';
 import { settingsSha256 } from './settings';
 
 /** Template file of each format, below templates/. */
@@ -201,6 +201,7 @@ export type Helper = (...args: unknown[]) => unknown;
 export const TEMPLATE_HELPERS: Readonly<Record<string, Helper>> = Object.freeze({
   psq: psLiteral,
   psArray,
+  psHelpName,
   int: intLiteral,
   cmdValue,
   cmdText,

@@ -21,6 +21,20 @@ export function psLiteral(value: unknown): string {
   return `'${s.replace(PS_SINGLE_QUOTES, (q) => q + q)}'`;
 }
 
+/**
+ * The cluster name in the .ps1's comment-based help, as the single-quoted literal psq makes of it.
+ * Only the NetBIOS form the inventory rules require passes (letters, digits and '-', at most 15):
+ * no such name can end the comment block (`#>`) or a line. Any other value is a bug upstream.
+ */
+export function psHelpName(value: unknown): string {
+  const s = requireString('psHelpName', value);
+  if (!/^[A-Za-z0-9-]{1,15}$/.test(s))
+    throw new Error(
+      `psHelpName: not a NetBIOS name, so not safe in a comment: ${JSON.stringify(s)}`,
+    );
+  return psLiteral(s);
+}
+
 /** A PowerShell array of single-quoted literals: `@('a', 'b')`. */
 export function psArray(values: unknown): string {
   if (!Array.isArray(values)) throw new Error('psArray: expected a list');

@@ -358,6 +358,32 @@ describeWine(
       },
     );
 
+    // Issue 17 item 18: a resumed run's refusal says what is true of a service it found running.
+    it('service started by hand, then the resource changes state before read 2: stops, saying the service was left running, not that it was not started', () => {
+      const n = node('flip-resume', {
+        engineMode: 'keep',
+        flip: { read: 2, state: 'Online Pending' },
+      });
+      try {
+        startByHand(n);
+        const r = n.run(G.script, G.fileName);
+        expect(r.status).toBe(code('preflight-failed'));
+        expect(r.stdout).toContain('changed state outside this script');
+        expect(r.stdout).toContain(
+          'the service, already Running before this script, was left as it is.',
+        );
+        expect(r.stdout).not.toContain('the service was not started');
+        expect(n.calls().filter((l) => l.includes('/online'))).toEqual([]);
+        expect(n.inspect()).toEqual({
+          keyPresent: true,
+          service: 'RUNNING',
+          resource: 'Online Pending',
+        });
+      } finally {
+        n.dispose();
+      }
+    });
+
     /** Starts the service as KB Q188674's manual steps do, and waits until it reports RUNNING. */
     function startByHand(n: WineNode): void {
       const r = n.runBatch(
@@ -455,7 +481,13 @@ describeWine(
       // flip scenarios model), and the restart policy brings it online before the re-read.
       // Passed on the script before this change too (exits 10 and 60): the re-reads catch it.
       it.each([
-        [2, 'preflight-failed', 'the service was not started', true],
+        // Started by hand: issue 17 item 18 made the words true of a service that is running.
+        [
+          2,
+          'preflight-failed',
+          'the service, already Running before this script, was left as it is',
+          true,
+        ],
         [3, 'resource-failed', 'it was not brought online', false],
       ] as const)(
         'restarted Online right before read %i: the re-read catches it, exit %s',

@@ -267,11 +267,57 @@ describeWine(
         expect(n.inspect()).toEqual({ keyPresent: true, service: 'STOPPED', resource: 'Offline' });
       });
 
-      it('/? prints usage with the codes the cmd script returns; an unknown switch is a usage error', () => {
+      // Issue 17 item 18: the elevation check fails as a check, not as a stop before anything is shown.
+      it('/dryrun not elevated: runs the other checks, prints each step, says a real run would stop, exit preflight-failed, changes nothing', () => {
+        const before = n.calls().length;
+        const r = n.run(PLAIN.script, PLAIN.fileName, ['/dryrun'], { elevated: false });
+        expect(r.status).toBe(code('preflight-failed'));
+        expect(r.stdout).toContain('Not elevated');
+        expect(r.stdout).toContain('Check FAILED: running elevated.');
+        expect(r.stdout).toContain('Check: the local cluster is');
+        expect(r.stdout).toContain('Every check but the elevation check passed.');
+        expect(r.stdout).not.toContain('All checks passed.');
+        const whatIf = r.stdout.split('\n').filter((l) => l.startsWith('What if:'));
+        expect(whatIf).toEqual(clusterSteps(c).map(whatIfLine));
+        expect(r.stdout).toContain(
+          'This command prompt is not elevated, so a real run here would stop at the elevation check, before any change',
+        );
+        expect(r.stdout).toContain(
+          `Result: preflight-failed, exit code ${code('preflight-failed')}.`,
+        );
+        expect(n.calls().slice(before)).toEqual([
+          'net session',
+          expectedCall(c, 'status'),
+          expectedCall(c, 'listdep'),
+        ]);
+        expect(n.inspect()).toEqual({ keyPresent: true, service: 'STOPPED', resource: 'Offline' });
+        expect(backups(n)).toEqual([]);
+        // A later refusal keeps its own code, and says the prompt is not elevated too.
+        const refused = n.run(PLAIN.script, PLAIN.fileName, ['/dryrun'], {
+          elevated: false,
+          owner: 'EXNODE1',
+        });
+        expect(refused.status).toBe(code('not-owner-node'));
+        expect(refused.stdout).toContain('run the script on node "EXNODE1"');
+        expect(refused.stdout).toContain('This command prompt is not elevated');
+        expect(refused.stdout).not.toContain('What if:');
+        expect(n.inspect()).toEqual({ keyPresent: true, service: 'STOPPED', resource: 'Offline' });
+      });
+
+      it('/?, -? and /help print the script\u2019s usage with the codes the cmd script returns, never echo\u2019s own help; an unknown switch is a usage error', () => {
         const before = n.calls().length;
         const help = n.run(PLAIN.script, PLAIN.fileName, ['/?']);
         expect(help.status).toBe(0);
         expect(help.stdout).toContain('/dryrun');
+        // echo prints its own help for text that starts with /?: none of it may show.
+        expect(help.stdout).not.toMatch(/ECHO/);
+        expect(help.stdout).toContain('/help    show this help, as -? and /? do');
+        expect(help.stdout).toMatch(/^Usage: "restore-[A-Za-z0-9-]+\.cmd" \[\/dryrun\]\r?$/m);
+        for (const other of ['-?', '/HELP']) {
+          const again = n.run(PLAIN.script, PLAIN.fileName, [other]);
+          expect([other, again.status]).toEqual([other, 0]);
+          expect(again.stdout).toBe(help.stdout);
+        }
         const listed = help.stdout
           .split('\n')
           .map((l) => /^ {2}(\d+) {2}([a-z-]+)$/.exec(l))

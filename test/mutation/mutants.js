@@ -81,6 +81,9 @@ const PS_BY = {
   whatIf: psScenarios(
     '-WhatIf: runs the checks, prints every step in the plan\u2019s words, changes nothing',
   ),
+  whatIfNotElevated: psScenarios(
+    '-WhatIf not elevated: runs every other check, prints every step, says a real run would stop, exit preflight-failed, changes nothing',
+  ),
   declined: psScenarios(
     '-Confirm answered No at the service start: stops there with exit declined, resource never online',
   ),
@@ -191,8 +194,11 @@ const CMD_BY = {
   ),
   notOwner: cmdOneNode('another node owns the resource: nothing changed, exit not-owner-node'),
   notElevated: cmdOneNode('not elevated: stops at the first check, exit preflight-failed'),
+  dryrunNotElevated: cmdOneNode(
+    '/dryrun not elevated: runs the other checks, prints each step, says a real run would stop, exit preflight-failed, changes nothing',
+  ),
   usage: cmdOneNode(
-    '/? prints usage with the codes the cmd script returns; an unknown switch is a usage error',
+    '/?, -? and /help print the script\u2019s usage with the codes the cmd script returns, never echo\u2019s own help; an unknown switch is a usage error',
   ),
   nt4: cmdRefusals('NT 4.0: stops at the top with the manual steps, before any tool or the log'),
   regMissing: cmdRefusals(
@@ -334,6 +340,24 @@ const PS1 = [
     '    if (-not (Test-Elevation)) {\n',
     PS_FALSE,
     PS_BY.notElevated,
+  ),
+  one(
+    'ps1-refuse-not-elevated-as-whatif',
+    'ps1',
+    'refusal',
+    'a real run without administrator rights goes on as -WhatIf does, past the elevation check',
+    "        if ($Mode -ne 'whatif') {\n",
+    '        if ($false) {\n',
+    PS_BY.notElevated,
+  ),
+  one(
+    'ps1-dryrun-not-elevated-success',
+    'ps1',
+    'dry-run',
+    '-WhatIf without administrator rights ends in success, though a real run there would stop at the check',
+    "    if ($script:NotElevated) {\n        if ($Outcome -eq 'success') {\n",
+    '    if ($script:NotElevated) {\n        if ($false) {\n',
+    PS_BY.whatIfNotElevated,
   ),
   one(
     'ps1-refuse-no-cmdlets',
@@ -842,6 +866,24 @@ const CMD = [
     'net session >"%CR_TMP%" 2>&1\ngoto elevated\n',
     CMD_BY.notElevated,
   ),
+  one(
+    'cmd-refuse-not-elevated-as-dryrun',
+    'cmd',
+    'refusal',
+    'a real run without administrator rights goes on as /dryrun does, past the elevation check',
+    'if not defined CR_DRYRUN goto finish\nrem /dryrun goes on',
+    'rem /dryrun goes on',
+    CMD_BY.notElevated,
+  ),
+  one(
+    'cmd-dryrun-not-elevated-success',
+    'cmd',
+    'dry-run',
+    '/dryrun without administrator rights ends in success, though a real run there would stop at the check',
+    '    if "%CR_OUTCOME%"=="success" set "CR_OUTCOME=preflight-failed"\n',
+    '',
+    CMD_BY.dryrunNotElevated,
+  ),
   // ---- failure paths ----
   one(
     'cmd-fail-backup-exit-ignored',
@@ -930,8 +972,8 @@ const CMD = [
     'cmd',
     'exit-code',
     'every refusal in the checks reports unexpected-error',
-    'set "CR_OUTCOME=preflight-failed"',
-    'set "CR_OUTCOME=unexpected-error"',
+    'set "CR_OUTCOME=preflight-failed"\n\nrem ---- Log ----',
+    'set "CR_OUTCOME=unexpected-error"\n\nrem ---- Log ----',
     CMD_BY.notElevated,
   ),
   one(
@@ -957,8 +999,8 @@ const CMD = [
     'cmd',
     'exit-code',
     'a failed reg export reports service-failed',
-    'reg export failed with exit code %CR_RC%: the service was not started, nothing else was changed.\n    set "CR_OUTCOME=backup-failed"',
-    'reg export failed with exit code %CR_RC%: the service was not started, nothing else was changed.\n    set "CR_OUTCOME=service-failed"',
+    'reg export failed with exit code %CR_RC%: %CR_SVC_LEFT%, nothing else was changed.\n    set "CR_OUTCOME=backup-failed"',
+    'reg export failed with exit code %CR_RC%: %CR_SVC_LEFT%, nothing else was changed.\n    set "CR_OUTCOME=service-failed"',
     CMD_BY.exportFails,
   ),
   one(
@@ -1100,8 +1142,8 @@ const CMD = [
     'cmd',
     'ordering',
     'no re-read of the resource before the service start: one brought online since the checks is not seen',
-    'if /i not "%CR_RES_STATE%"=="Offline" (\n    call :log The resource changed state outside this script, it is now "%CR_RES_STATE%": the service was not started.',
-    'if /i "%CR_RES_STATE%"=="NO_SUCH_STATE" (\n    call :log The resource changed state outside this script, it is now "%CR_RES_STATE%": the service was not started.',
+    'if /i not "%CR_RES_STATE%"=="Offline" (\n    call :log The resource changed state outside this script, it is now "%CR_RES_STATE%": %CR_SVC_LEFT%.',
+    'if /i "%CR_RES_STATE%"=="NO_SUCH_STATE" (\n    call :log The resource changed state outside this script, it is now "%CR_RES_STATE%": %CR_SVC_LEFT%.',
     CMD_BY.flip2,
   ),
   one(

@@ -28,6 +28,20 @@ const EXAMPLE = generatedPs1('example', 'EXCL01');
 const UNATTENDED = ['-Confirm:$false'];
 
 const code = (name: ScriptExitName) => scriptExitCode(name);
+/** The read-only checks of a run that finds everything in order, in their order. */
+const READ_ONLY_CHECKS = [
+  'elevated',
+  'inventory-node',
+  'cluster-name',
+  'cluster-node',
+  'resource',
+  'owner-node',
+  'resource-state',
+  'dependencies',
+  'service',
+  'restore-key',
+  'key-values',
+];
 
 function result(run: ScenarioRun): ScriptResult {
   expect(run.result).toBeDefined();
@@ -287,25 +301,38 @@ describePwsh('generated .ps1 against the simulated cluster node', () => {
     const r = result(run);
     expect(r.mode).toBe('whatif');
     expect(Object.values(stepStatus(r))).toEqual(Array(4).fill('whatif'));
-    expect(r.checks.map((c) => c.name)).toEqual([
-      'elevated',
-      'inventory-node',
-      'cluster-name',
-      'cluster-node',
-      'resource',
-      'owner-node',
-      'resource-state',
-      'dependencies',
-      'service',
-      'restore-key',
-      'key-values',
-    ]);
+    expect(r.checks.map((c) => c.name)).toEqual(READ_ONLY_CHECKS);
     const lines = run.stdout.split(/\r?\n/).filter((l) => l.startsWith('What if: '));
     expect(lines).toEqual(clusterSteps(EXAMPLE.cluster).map(whatIfLine));
     expectUntouched(run);
     // -WhatIf leaves no trace on the node: no log file, no export.
     expect(Object.keys(run.files)).toEqual([]);
     expect(r.logPath).toBeNull();
+  });
+
+  // Issue 17 item 18: the elevation check fails as a check, not as a stop before anything is shown.
+  it('-WhatIf not elevated: runs every other check, prints every step, says a real run would stop, exit preflight-failed, changes nothing', async () => {
+    const run = await runScenario({
+      script: EXAMPLE.bytes,
+      scenario: 'not-elevated',
+      cluster: EXAMPLE.cluster,
+      args: ['-WhatIf'],
+    });
+    expect(run.exitCode).toBe(code('preflight-failed'));
+    const r = result(run);
+    expect([r.mode, r.outcome]).toEqual(['whatif', 'preflight-failed']);
+    expect(check(r, 'elevated').ok).toBe(false);
+    expect(r.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['elevated']);
+    expect(r.checks.map((c) => c.name)).toEqual(READ_ONLY_CHECKS);
+    expect(Object.values(stepStatus(r))).toEqual(Array(4).fill('whatif'));
+    const lines = run.stdout.split(/\r?\n/).filter((l) => l.startsWith('What if: '));
+    expect(lines).toEqual(clusterSteps(EXAMPLE.cluster).map(whatIfLine));
+    expect(r.message).toMatch(/^Dry run \(-WhatIf\): every other check passed/);
+    expect(r.message).toContain(
+      'This PowerShell is not elevated, so a real run here would stop at the elevation check, before any change',
+    );
+    expectUntouched(run);
+    expect(Object.keys(run.files)).toEqual([]);
   });
 
   it('-Confirm answered No at the service start: stops there with exit declined, resource never online', async () => {

@@ -5,9 +5,24 @@ import {
   intLiteral,
   mdCode,
   psArray,
+  psHelpName,
   psLiteral,
 } from '../../../src/render/escape';
 import { scanSingleQuoted } from '../../../src/checks/ps-literal';
+
+describe('psHelpName', () => {
+  it('writes a NetBIOS cluster name as its literal', () => {
+    expect(psHelpName('EXCL-01')).toBe("'EXCL-01'");
+  });
+
+  // Everything else could end the help's comment block or its line; the rules refuse it first.
+  it.each(['a#>b', '#>', 'a\nb', "O'Brien", 'EXCL 01', '', 'A234567890123456'])(
+    'refuses %j',
+    (value) => {
+      expect(() => psHelpName(value)).toThrow('psHelpName: not a NetBIOS name');
+    },
+  );
+});
 
 describe('psLiteral', () => {
   it.each([

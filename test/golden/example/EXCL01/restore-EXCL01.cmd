@@ -24,8 +24,10 @@ rem   3. waits for the engine to replay the logs, delete the key itself and repo
 rem   4. brings the cluster resource online and waits until it is Online.
 rem ClusSvc event 1024 logged by step 4 is expected and harmless.
 rem
-rem Usage: see :usage below, or run the script with /?. /dryrun runs only the checks and
-rem prints each step in the words of PowerShell's -WhatIf.
+rem Usage: see :usage below, or run the script with /?, -? or /help. /dryrun runs only the
+rem checks and prints each step in the words of PowerShell's -WhatIf, even in a prompt that is
+rem not elevated: the elevation check then fails like the others, the dry run goes on and ends
+rem with the preflight-failed code, as a real run there stops before any change.
 rem Log: every step and its result is appended to restore-CLUSTER.log in the log folder, the
 rem key backup goes next to it as restore-CLUSTER-key-N.reg, N chosen so nothing is overwritten.
 rem /dryrun writes its log too, so the checks it ran stay on record; it changes nothing else.
@@ -96,8 +98,11 @@ set "CR_RUNDIR="
 set "CR_LOGGING="
 set "CR_DRYRUN="
 set "CR_RESUME="
+set "CR_NOT_ELEVATED="
 set "CR_OUTCOME=usage"
 if "%~1"=="/?" goto usage
+if "%~1"=="-?" goto usage
+if /i "%~1"=="/help" goto usage
 if /i "%~1"=="/dryrun" set "CR_DRYRUN=1"
 if not "%~2"=="" goto bad_usage
 if not "%~1"=="" if not defined CR_DRYRUN goto bad_usage
@@ -164,9 +169,15 @@ if errorlevel 1 (
 ) else (
     call :log net session cannot check elevation because the Server service is not started: start it with net start lanmanserver, or check by hand that this is an administrator command prompt, then run the script again.
 )
-goto finish
+if not defined CR_DRYRUN goto finish
+rem /dryrun goes on with the other read-only checks and lists the steps, so the operator sees
+rem them; :finish turns its success into preflight-failed, which is where a real run stops.
+set "CR_NOT_ELEVATED=1"
+call :log Check FAILED: running elevated. The dry run goes on with the other checks; a real run stops here, before any change.
+goto elevation_done
 :elevated
 call :log Check: running elevated.
+:elevation_done
 
 rem Node names hold no blanks, so the blank-separated list splits into quoted names.
 set "CR_IS_NODE="
@@ -253,7 +264,11 @@ if defined CR_DEP_FAIL goto finish
 call :log Check: the key "%CR_KEY%" exists; its values follow.
 reg query "%CR_KEY%"
 reg query "%CR_KEY%" >>"%CR_LOG%" 2>&1
-call :log All checks passed.
+if defined CR_NOT_ELEVATED (
+    call :log Every check but the elevation check passed.
+) else (
+    call :log All checks passed.
+)
 
 if defined CR_DRYRUN (
     call :log What if: Performing the operation "%CR_OP_BACKUP%" on target "%CR_KEY%".
@@ -265,6 +280,11 @@ if defined CR_DRYRUN (
     set "CR_OUTCOME=success"
     goto finish
 )
+
+rem What a refusal from here to the service start says of the service: a resumed run found it
+rem already starting or running, and leaves it so.
+set "CR_SVC_LEFT=the service was not started"
+if defined CR_RESUME set "CR_SVC_LEFT=the service, already %CR_SVC_STATE% before this script, was left as it is"
 
 rem ==== Step backup-key: back up the key ====
 call :log Step: %CR_OP_BACKUP% - "%CR_KEY%".
@@ -279,12 +299,12 @@ rem No /y: the file name is new, and older reg.exe versions may not know the swi
 reg export "%CR_KEY%" "%CR_BACKUP%" <nul >>"%CR_LOG%" 2>&1
 set "CR_RC=%ERRORLEVEL%"
 if not "%CR_RC%"=="0" (
-    call :log reg export failed with exit code %CR_RC%: the service was not started, nothing else was changed.
+    call :log reg export failed with exit code %CR_RC%: %CR_SVC_LEFT%, nothing else was changed.
     set "CR_OUTCOME=backup-failed"
     goto finish
 )
 if not exist "%CR_BACKUP%" (
-    call :log reg export reported success but "%CR_BACKUP%" is not there: the service was not started, nothing else was changed.
+    call :log reg export reported success but "%CR_BACKUP%" is not there: %CR_SVC_LEFT%, nothing else was changed.
     set "CR_OUTCOME=backup-failed"
     goto finish
 )
@@ -295,13 +315,13 @@ call :log Step: %CR_OP_START% - "%CR_SERVICE%".
 rem Read again right before the change: the resource must still be Offline, the key still there.
 call :resource_status
 if /i not "%CR_RES_STATE%"=="Offline" (
-    call :log The resource changed state outside this script, it is now "%CR_RES_STATE%": the service was not started. Run cluster resource "%CR_RESOURCE%" /offline, then run the script again.
+    call :log The resource changed state outside this script, it is now "%CR_RES_STATE%": %CR_SVC_LEFT%. Run cluster resource "%CR_RESOURCE%" /offline, then run the script again.
     goto finish
 )
 call :key_probe
 if "%CR_KEY_STATE%"=="absent" goto key_missing
 if not "%CR_KEY_STATE%"=="present" (
-    call :log Could not read the key "%CR_KEY%" again: %CR_KEY_ERR%. The service was not started.
+    call :log Could not read the key "%CR_KEY%" again: %CR_KEY_ERR%; %CR_SVC_LEFT%.
     goto finish
 )
 set "CR_OUTCOME=service-failed"
@@ -445,6 +465,12 @@ call :usage_text
 exit /b %EXIT_success%
 
 :finish
+rem Without administrator rights only /dryrun gets past the elevation check, and a real run
+rem would stop at it: such a run never ends in success, and every end of it says so.
+if defined CR_NOT_ELEVATED (
+    call :log This command prompt is not elevated, so a real run here would stop at the elevation check, before any change, and a check above may have failed for want of the rights: run the script from an administrator command prompt.
+    if "%CR_OUTCOME%"=="success" set "CR_OUTCOME=preflight-failed"
+)
 call set "CR_EXIT=%%EXIT_%CR_OUTCOME%%%"
 if defined CR_RUNDIR if exist "%CR_RUNDIR%\" rd /s /q "%CR_RUNDIR%" >nul 2>&1
 call :log Result: %CR_OUTCOME%, exit code %CR_EXIT%.
@@ -743,8 +769,9 @@ if not "%CR_U%"=="%CR_T%" (
 goto :eof
 
 :usage_text
+rem No echo line starts its text with a slash and a question mark: echo would print its own help.
 echo Usage: "%~nx0" [/dryrun]
-echo        "%~nx0" /?
+echo        "%~nx0" /help, or -? or /? - this help
 echo.
 echo Run on the cluster node that owns the resource, after an online restore and before anything
 echo brings the resource online. The script checks the node, backs up the Restore in Progress
@@ -752,8 +779,9 @@ echo key, starts the service through the service control manager, waits until th
 echo consumed the key, and only then brings the cluster resource online - KB Q188674.
 echo Windows 2000 or later; on Windows NT 4.0 it stops at once and prints the steps to take by hand.
 echo.
-echo   /dryrun  run only the read-only checks and print the steps that would follow
-echo   /?       show this help
+echo   /dryrun  run only the read-only checks and print the steps that would follow, also in a
+echo            prompt that is not elevated, then exit with the preflight-failed code
+echo   /help    show this help, as -? and /? do
 echo.
 echo Exit codes:
 echo   0  success

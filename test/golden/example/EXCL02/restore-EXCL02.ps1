@@ -3,9 +3,9 @@
 
 <#
 .SYNOPSIS
-    Finishes an online restore of an Exchange directory or information store on a cluster node,
-    in the order KB Q188674 requires: the database engine consumes the Restore in Progress key
-    before the cluster resource comes online.
+    Finishes an online restore of an Exchange directory or information store on a node of
+    cluster 'EXCL02', in the order KB Q188674 requires: the database engine consumes
+    the Restore in Progress key before the cluster resource comes online.
 
 .DESCRIPTION
     An online restore leaves the key "Restore in Progress" below the service's registry key. The
@@ -40,7 +40,10 @@
     restored") for this resource follows step 4; it is expected and harmless.
 
     Each change asks for confirmation first (ConfirmImpact High); -Confirm:$false runs without
-    asking (and is required under -NonInteractive), -WhatIf runs the checks and lists the steps. Running the script again after success
+    asking (and is required under -NonInteractive), -WhatIf runs the checks and lists the steps,
+    also in a PowerShell that is not elevated: the elevation check then fails like the others,
+    and the dry run ends with the preflight-failed code, as a real run there stops before any
+    change. Running the script again after success
     finds the work done and exits 0. The cluster, its nodes, the service, the resource, the key,
     the log folder and the timeouts are in the data block at the top of the script, written by
     clusrestore from its inventory.
@@ -59,6 +62,8 @@
     PS> .\restore-CLUSTER.ps1 -WhatIf
 
     Runs every read-only check and prints each step the script would take. Nothing is changed.
+    Without administrator rights the steps are printed too, and the script says that a real run
+    would stop at the elevation check.
 
 .EXAMPLE
     PS> .\restore-CLUSTER.ps1 -ResultPath .\restore-result.json
@@ -269,6 +274,14 @@ function Exit-Restore {
     if (-not $ExitCodes.Contains($Outcome)) {
         $Message = 'Internal error: no exit code for the outcome ' + $Outcome + '. ' + $Message
         $Outcome = 'unexpected-error'
+    }
+    # Without administrator rights only -WhatIf gets past the elevation check, and a real run
+    # would stop at it: such a run never ends in success, and every refusal says it too.
+    if ($script:NotElevated) {
+        if ($Outcome -eq 'success') {
+            $Outcome = 'preflight-failed'
+        }
+        $Message = $Message + ' This PowerShell is not elevated, so a real run here would stop at the elevation check, before any change (and a check may fail for want of the rights): run the script from an elevated PowerShell (Run as administrator).'
     }
     $code = $ExitCodes[$Outcome]
     $level = 'Warning'
@@ -1255,6 +1268,7 @@ $script:Checks = New-Object -TypeName System.Collections.Generic.List[object]
 $script:Events = New-Object -TypeName System.Collections.Generic.List[object]
 $script:UseCmdlets = $false
 $script:DependencyNames = @()
+$script:NotElevated = $false
 $script:EventReadWarnings = New-Object -TypeName System.Collections.Generic.HashSet[string]
 $Mode = 'run'
 if ($WhatIfPreference) {
@@ -1320,11 +1334,18 @@ try {
     }
 
     #region Read-only checks
+    # Under -WhatIf a failed elevation check is reported like the others and the dry run goes
+    # on, so the operator sees every other check and the steps; a real run stops here.
     if (-not (Test-Elevation)) {
         Add-RestoreCheck -Name 'elevated' -Ok $false -Detail 'The process does not run with administrator rights (no High integrity level).'
-        Exit-Restore -Outcome 'preflight-failed' -Message 'Run this script from an elevated PowerShell (Run as administrator). Nothing was changed.'
+        if ($Mode -ne 'whatif') {
+            Exit-Restore -Outcome 'preflight-failed' -Message 'Run this script from an elevated PowerShell (Run as administrator). Nothing was changed.'
+        }
+        $script:NotElevated = $true
     }
-    Add-RestoreCheck -Name 'elevated' -Ok $true -Detail 'Running with administrator rights.'
+    else {
+        Add-RestoreCheck -Name 'elevated' -Ok $true -Detail 'Running with administrator rights.'
+    }
 
     # WOW64 sets PROCESSOR_ARCHITEW6432 in a 32-bit process on 64-bit Windows, where the
     # registry and System32 are redirected.
@@ -1501,7 +1522,12 @@ try {
             Add-RestoreCheck -Name 'key-values' -Ok $true -Detail 'The values the engine reads are there.'
         }
     }
-    Write-RestoreLog -Message 'All checks passed.'
+    if ($script:NotElevated) {
+        Write-RestoreLog -Message 'Every check but the elevation check passed.'
+    }
+    else {
+        Write-RestoreLog -Message 'All checks passed.'
+    }
     #endregion
 
     #region The steps, each confirmed
@@ -1546,7 +1572,12 @@ try {
     #endregion
 
     if ($Mode -eq 'whatif') {
-        Exit-Restore -Outcome 'success' -Message 'Dry run (-WhatIf): every check passed and the steps listed above would run. Nothing was changed.'
+        # Not elevated, Exit-Restore makes this preflight-failed and says why.
+        $passed = 'every check passed'
+        if ($script:NotElevated) {
+            $passed = 'every other check passed'
+        }
+        Exit-Restore -Outcome 'success' -Message ('Dry run (-WhatIf): {0} and the steps listed above would run. Nothing was changed.' -f $passed)
     }
 
     # 7. Verify and report.
