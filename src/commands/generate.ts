@@ -31,7 +31,7 @@ import {
 import { sha256 } from '../sha256';
 import { TOOL_VERSION } from '../version';
 import { hasChanges, planJsonText, planText, summaryLine } from '../plan/view';
-import { planColors } from '../plan/colors';
+import { createColors } from '../plan/colors';
 import { planMarkdown } from '../report/markdown';
 import type { Io, Phase } from './io';
 
@@ -278,7 +278,7 @@ export async function generateCommand(args: GenerateArgs, io: Io, phase: Phase):
           diffs: args.dryRun,
           steps: args.dryRun,
           verbose: args.verbose,
-          colors: planColors(!!args.color),
+          colors: createColors(!!args.color),
         }),
         summaryLine(plan, args.dryRun),
       ]

@@ -15,8 +15,3 @@ export function colorWanted(env: NodeJS.ProcessEnv, stdoutIsTty: boolean): boole
   if (env.FORCE_COLOR) return !['0', 'false'].includes(env.FORCE_COLOR);
   return stdoutIsTty && env.TERM !== 'dumb';
 }
-
-/** The colour functions for a plan: the identity when `enabled` is false. */
-export function planColors(enabled: boolean): Colors {
-  return createColors(enabled);
-}
