@@ -41,23 +41,30 @@ export function parseManifest(file: string, bytes: Buffer): Manifest {
     throw fail([`${file}:${lineOf(text, '"files"')}:1 files: missing or not an object`]);
   const problems: string[] = [];
   for (const [path, entry] of Object.entries(m.files)) {
+    const wrong = entryProblems(entry);
+    if (!wrong.length) continue;
+    // Located only when wrong: searching the text for every entry made a big manifest quadratic.
     const at = `${file}:${lineOf(text, `${JSON.stringify(path)}:`)}:1 files[${JSON.stringify(path)}]`;
-    const e = entry as Partial<ManifestEntry> | null;
-    if (!e || typeof e !== 'object') {
-      problems.push(`${at}: not an object`);
-      continue;
-    }
-    if (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256))
-      problems.push(`${at}.sha256: ${e.sha256 === undefined ? 'missing' : 'not a SHA-256 in hex'}`);
-    if (typeof e.cluster !== 'string' || !e.cluster)
-      problems.push(`${at}.cluster: ${e.cluster === undefined ? 'missing' : 'not a name'}`);
-    if (!(FORMATS as readonly unknown[]).includes(e.format))
-      problems.push(
-        `${at}.format: ${e.format === undefined ? 'missing' : `not one of ${FORMATS.join(', ')}`}`,
-      );
+    problems.push(...wrong.map((w) => at + w));
   }
   if (problems.length) throw fail(problems);
   return m as Manifest;
+}
+
+/** What is wrong with one manifest entry, each as `.field: why` (or `: not an object`). */
+function entryProblems(entry: unknown): string[] {
+  const e = entry as Partial<ManifestEntry> | null;
+  if (!e || typeof e !== 'object') return [': not an object'];
+  const problems: string[] = [];
+  if (typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256))
+    problems.push(`.sha256: ${e.sha256 === undefined ? 'missing' : 'not a SHA-256 in hex'}`);
+  if (typeof e.cluster !== 'string' || !e.cluster)
+    problems.push(`.cluster: ${e.cluster === undefined ? 'missing' : 'not a name'}`);
+  if (!(FORMATS as readonly unknown[]).includes(e.format))
+    problems.push(
+      `.format: ${e.format === undefined ? 'missing' : `not one of ${FORMATS.join(', ')}`}`,
+    );
+  return problems;
 }
 
 /** The 1-based line where `needle` first occurs in `text` (1 when it does not). */

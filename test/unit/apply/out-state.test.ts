@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseInventory } from '../../../src/inventory/load';
-import { outPathExists, readOutState } from '../../../src/apply/out-state';
+import { outPathExists, parseManifest, readOutState } from '../../../src/apply/out-state';
 import { buildPlan, type OutState } from '../../../src/plan/build';
 import { ROOT, tempDir } from '../../helpers/cli';
 
@@ -10,6 +10,37 @@ const inventory = parseInventory(
   'inventory.yaml',
 );
 const [first] = inventory.clusters;
+
+describe('parseManifest', () => {
+  const good = { sha256: 'a'.repeat(64), cluster: 'A', format: 'ps1' };
+  const text = (files: Record<string, unknown>) =>
+    Buffer.from(JSON.stringify({ tool: 'clusrestore', files }, null, 2) + '\n');
+
+  it('names every problem of every entry, each at its own line', () => {
+    const bytes = text({
+      'A/a.ps1': good,
+      'B/b.ps1': { ...good, sha256: 'x', format: 'exe' },
+      'C/c.ps1': null,
+      'D/d.ps1': { ...good, cluster: undefined },
+    });
+    expect(() => parseManifest('m.json', bytes)).toThrow(
+      [
+        'm.json cannot be used:',
+        '  m.json:9:1 files["B/b.ps1"].sha256: not a SHA-256 in hex',
+        '  m.json:9:1 files["B/b.ps1"].format: not one of ps1, cmd, runbook',
+        '  m.json:14:1 files["C/c.ps1"]: not an object',
+        '  m.json:15:1 files["D/d.ps1"].cluster: missing',
+      ].join('\n'),
+    );
+  });
+
+  it('reads a good manifest of 30,000 entries', () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 30_000 }, (_, i) => [`C${i}/restore-C${i}.ps1`, good]),
+    );
+    expect(Object.keys(parseManifest('m.json', text(files)).files)).toHaveLength(30_000);
+  });
+});
 
 describe('outPathExists', () => {
   it('is false only where nothing is', () => {
