@@ -407,7 +407,7 @@ export function reportHtml(d: ReportData): string {
     '</tbody></table></div>',
     `<p>manifest.json: <span class="status status-${html(d.manifestStatus)}">${html(d.manifestStatus)}</span></p>`,
     d.orphans.length
-      ? `<h3>Orphans</h3><p>Files an earlier run wrote that this inventory no longer produces; left in place, delete them by hand:</p><ul>${d.orphans
+      ? `<h3>Orphans</h3><p>Files an earlier run wrote that this inventory no longer produces; left in place. <code>clusrestore generate --prune</code> deletes those still as clusrestore wrote them; delete any other by hand:</p><ul>${d.orphans
           .map((o) => `<li class="status status-orphan"><code>${html(o)}</code> (orphan)</li>`)
           .join('')}</ul>`
       : '',

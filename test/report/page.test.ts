@@ -61,6 +61,12 @@ describe('the page', () => {
     for (const v of values) expect(page).toContain(html(v));
   });
 
+  it('says what to do with orphans: --prune for those as written, by hand for the rest', () => {
+    const text = /<h3>Orphans<\/h3><p>([^]*?)<\/p>/.exec(page)![1];
+    expect(text).toContain('<code>clusrestore generate --prune</code> deletes those still as');
+    expect(text).toContain('delete any other by hand');
+  });
+
   it('is a function of its data: the same data, the same bytes', () => {
     expect(reportHtml(hostileReportData(values))).toBe(page);
   });
