@@ -37,6 +37,17 @@ describe('checkBytes', () => {
     ['cmd', cmd('a\tb\r\n'), 'has the non-ASCII or control byte 0x9 at offset 31'],
     ['cmd', cmd('echo ' + 'x'.repeat(996) + '\r\n'), 'line 2 is 1001 characters; at most 1000'],
     ['runbook', md('a\r\n'), 'has a line ending other than LF at offset 36'],
+    ['runbook', md('a\rb\n'), 'has a CR; Markdown is written with LF'],
+    ['ps1', ps1('x\r'), 'does not end with CRLF'],
+    ['ps1', ps1('x\r'), 'has a CR that does not end a line'],
+    ['cmd', cmd('x\ny\r\n'), 'has a line ending other than CRLF at offset 31'],
+    ['cmd', cmd('x\ry\r\n'), 'has a CR that does not end a line'],
+    ['cmd', cmd('x\r\ny'), 'does not end with CRLF'],
+    [
+      'cmd',
+      cmd('echo x\r\n' + 'y'.repeat(1001) + '\r\n'),
+      'line 3 is 1001 characters; at most 1000',
+    ],
   ] as const)('finds the problem in a %s: %s', (format, bytes, problem) => {
     expect(checkBytes(format, bytes)).toContain(problem);
   });
