@@ -5,6 +5,7 @@
  * and yargs.
  */
 // yargs/yargs, not yargs: the package's main entry also builds a singleton parser, unused here.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import yargs from 'yargs/yargs';
 import { hideBin } from 'yargs/helpers';
 import {
@@ -134,6 +135,12 @@ function fileFormats(formats: string[] | undefined): Format[] | undefined {
   return files?.length ? (files as Format[]) : undefined;
 }
 
+/** True when `path` is `folder` or below it. */
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(resolve(folder), resolve(path));
+  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
 async function main(): Promise<void> {
   await yargs(hideBin(process.argv))
     .scriptName('clusrestore')
@@ -192,7 +199,7 @@ async function main(): Promise<void> {
           .option('plan-out', {
             type: 'string',
             describe:
-              'With --dry-run: also save the plan to this file (never replacing a file that is not a plan file), for --plan',
+              'With --dry-run: also save the plan to this file, outside the output folder (never replacing a file that is not a plan file), for --plan',
           })
           .option('plan', {
             type: 'string',
@@ -215,6 +222,11 @@ async function main(): Promise<void> {
               );
             if (a.planOut !== undefined && !a.dryRun)
               return new UsageError('--plan-out saves the plan of a dry run: add --dry-run');
+            const out = typeof a.out === 'string' ? a.out : 'out';
+            if (typeof a.planOut === 'string' && isInside(a.planOut, out))
+              return new UsageError(
+                `--plan-out ${a.planOut} is inside the output folder ${out}, which holds only what generate writes (verify would report the plan as a file clusrestore did not write): save it beside the folder, e.g. --plan-out plan.json`,
+              );
             return true;
           })
           .example('$0 generate', 'Generate from the bundled example into out/')

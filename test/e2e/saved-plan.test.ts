@@ -250,6 +250,14 @@ describe('--plan-out and --plan', () => {
     [['--plan', 'p.json', '--plan-out', 'q.json'], '--plan writes a saved plan'],
     [['--plan-out', 'p.json'], '--plan-out saves the plan of a dry run: add --dry-run'],
     [['--format', 'markdown'], '--format markdown prints a dry run: add --dry-run'],
+    [
+      ['--dry-run', '--plan-out', 'out/p.json'],
+      '--plan-out out/p.json is inside the output folder out, which holds only what generate writes',
+    ],
+    [
+      ['--dry-run', '--out', 'o', '--plan-out', './o/sub/p.json'],
+      '--plan-out ./o/sub/p.json is inside the output folder o,',
+    ],
   ])('are usage errors with %j', (args, message) => {
     const r = cli(['generate', ...args], tempDir());
     expect(r.code).toBe(1);
