@@ -323,7 +323,26 @@ async function main(): Promise<void> {
             describe:
               'Re-render every file this inventory makes and compare it byte for byte with the folder (without it, verify trusts the hashes in manifest.json)',
           })
+          .option('cluster', {
+            type: 'string',
+            array: true,
+            describe:
+              'With --inventory: re-render only this cluster (repeatable), as generate --cluster wrote it',
+          })
+          .option('format', {
+            choices: FORMATS,
+            array: true,
+            describe:
+              'With --inventory: re-render only this format (repeatable), as generate --format wrote it',
+          })
           .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
+          .check((a) =>
+            (a.cluster !== undefined || a.format !== undefined) && a.inventory === undefined
+              ? new UsageError(
+                  '--cluster and --format choose what --inventory re-renders: add --inventory FILE',
+                )
+              : true,
+          )
           .example(
             '$0 verify out --inventory inventory.yaml',
             'Prove out/ is what the inventory makes',
@@ -336,7 +355,12 @@ async function main(): Promise<void> {
           try {
             return verifyCommand(
               argv.out,
-              { json: argv.json, inventory: argv.inventory },
+              {
+                json: argv.json,
+                inventory: argv.inventory,
+                clusters: argv.cluster,
+                formats: argv.format,
+              },
               io,
               progress.phase,
             );

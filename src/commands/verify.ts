@@ -4,6 +4,7 @@ import { MANIFEST_FILE, readOutState } from '../apply/out-state';
 import { checkBytes } from '../checks/bytes';
 import { IoError } from '../errors';
 import { loadInventory } from '../inventory/load';
+import type { Format } from '../inventory/presets';
 import { buildPlan, type ManifestEntry, type PlannedFile } from '../plan/build';
 import { isReportFile } from '../report/file';
 import { sha256 } from '../sha256';
@@ -64,6 +65,13 @@ export interface VerifyReport {
 export interface VerifyOptions {
   /** Re-render this inventory and compare every file it makes byte for byte. */
   inventory?: string;
+  /**
+   * With `inventory`: re-render only these clusters (any case), as `generate --cluster` wrote
+   * them; the manifest's other files are checked against the manifest only.
+   */
+  clusters?: string[];
+  /** With `inventory`: re-render only these formats, as `generate --format` wrote them. */
+  formats?: Format[];
   /** Called after each cluster is rendered (with `inventory`). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -98,7 +106,7 @@ export function verifyOutput(outDir: string, opts: VerifyOptions = {}): VerifyRe
     const plan = buildPlan(
       inv,
       { manifest: undefined, manifestBytes: undefined, read: () => undefined },
-      { outDir, onProgress: opts.onProgress },
+      { outDir, clusters: opts.clusters, formats: opts.formats, onProgress: opts.onProgress },
     );
     for (const c of plan.clusters)
       for (const f of c.files) {
@@ -224,7 +232,7 @@ export function verifySummary(report: VerifyReport): string {
     ].join('\n');
   const made = report.checked - report.manifestOnly;
   const others = report.manifestOnly
-    ? `, ${report.manifestOnly} more that it does not make checked against manifest.json only`
+    ? `, ${report.manifestOnly} more it does not re-render (orphans, another inventory's files, or left out by --cluster or --format) checked against manifest.json only`
     : '';
   return `${ok ? 'OK' : 'FAILED'}: ${count(made, 'file')} re-rendered from ${report.inventory!.file} and compared byte for byte${others}, ${problems}.`;
 }
@@ -232,14 +240,11 @@ export function verifySummary(report: VerifyReport): string {
 /** `clusrestore verify`: prints the problems; exit 1 when there are any. */
 export function verifyCommand(
   outDir: string,
-  opts: { json: boolean; inventory?: string },
+  opts: Omit<VerifyOptions, 'onProgress'> & { json: boolean },
   io: Io,
   phase: Phase = () => undefined,
 ): number {
-  const report = verifyOutput(outDir, {
-    inventory: opts.inventory,
-    onProgress: phase('rendering clusters'),
-  });
+  const report = verifyOutput(outDir, { ...opts, onProgress: phase('rendering clusters') });
   const ok = report.problems.length === 0;
   if (opts.json)
     io.out(JSON.stringify({ schema: 'clusrestore/verify/v1', ...report, ok }, null, 2));

@@ -145,12 +145,59 @@ describe('verify --inventory', () => {
     expect(cli(['verify', 'out', '--inventory', 'inv.yaml'], dir)).toMatchObject({
       code: 0,
       stdout:
-        'OK: 6 files re-rendered from inv.yaml and compared byte for byte, 3 more that it does not make checked against manifest.json only, 0 problems.\n',
+        "OK: 6 files re-rendered from inv.yaml and compared byte for byte, 3 more it does not re-render (orphans, another inventory's files, or left out by --cluster or --format) checked against manifest.json only, 0 problems.\n",
     });
     expect(verifyJson(dir, '--inventory', 'inv.yaml').doc).toMatchObject({
       checked: 9,
       manifestOnly: 3,
     });
+  });
+
+  it('re-renders only what --cluster and --format name, as generate wrote them', () => {
+    const dir = tempDir();
+    copyFileSync(join(ROOT, 'examples', 'inventory.yaml'), join(dir, 'inv.yaml'));
+    const some = [
+      '--cluster',
+      'excl01',
+      '--cluster',
+      'EXCL02',
+      '--format',
+      'ps1',
+      '--format',
+      'cmd',
+    ];
+    expect(cli(['generate', 'inv.yaml', '--out', 'out', ...some], dir).code).toBe(0);
+    // Unscoped, the clusters and formats generate left out are missing.
+    const all = verifyJson(dir, '--inventory', 'inv.yaml');
+    expect(all.code).toBe(1);
+    expect(all.doc.findings.filter((f: { kind: string }) => f.kind !== 'missing')).toEqual([]);
+    expect(all.doc.findings).toHaveLength(5);
+    expect(cli(['verify', 'out', '--inventory', 'inv.yaml', ...some], dir)).toMatchObject({
+      code: 0,
+      stdout: 'OK: 4 files re-rendered from inv.yaml and compared byte for byte, 0 problems.\n',
+    });
+    // A scoped check still finds an edit in its scope, and checks the rest against the manifest.
+    writeFileSync(join(dir, 'out', PS1), readFileSync(join(dir, 'out', PS1), 'utf8') + '# x\r\n');
+    const one = verifyJson(
+      dir,
+      '--inventory',
+      'inv.yaml',
+      '--cluster',
+      'EXCL02',
+      '--format',
+      'cmd',
+    );
+    expect(one.code).toBe(1);
+    expect(one.doc).toMatchObject({ checked: 4, manifestOnly: 3 });
+    expect(one.doc.findings.map((f: { path: string }) => f.path)).toEqual([PS1]);
+    const unknown = cli(['verify', 'out', '--inventory', 'inv.yaml', '--cluster', 'NOPE'], dir);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('--cluster NOPE: not in inv.yaml. Clusters there: EXCL01');
+    const alone = cli(['verify', 'out', '--cluster', 'EXCL01'], dir);
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain(
+      '--cluster and --format choose what --inventory re-renders: add --inventory FILE',
+    );
   });
 
   it('an inventory with a problem is a located error (exit 1); a missing one is exit 3', () => {
