@@ -325,26 +325,42 @@ function exactNames(names) {
   return `^(?:${[...new Set(names)].map(escape).join('|')})$`;
 }
 
-/** The named tests of a template's mutants on the unmutated template: each must pass. */
+/**
+ * The named tests of a template's mutants on the unmutated template: each must pass. A test that
+ * fails is run up to twice more on its own, as npm test retries a Wine test: under load Wine has
+ * failed to start a tool, and one such failure must not fail the run. Each rerun is reported.
+ */
 async function runBaseline(copy, template, mutants) {
-  const named = mutants.map((m) => m.caughtBy);
-  const suites = SUITES[template].filter((s) => named.some((c) => c.suite === s));
-  const r = await runJest(copy, template, {
-    suites,
-    pattern: exactNames(named.map((c) => c.test)),
-  });
-  if (r.error) return { error: r.error, failing: new Map() };
-  // A test per caughtBy, passed; anything else (failed, skipped, never found) proves nothing.
-  const failing = new Map();
-  for (const c of named) {
-    const key = testKey(c.suite, c.test);
-    const t = r.tests.get(key);
-    if (!t) failing.set(key, 'no such test ran on the unmutated template (a wrong caughtBy)');
-    else if (t.status !== 'passed')
-      failing.set(key, `${t.status} on the unmutated template${t.why ? `: ${t.why}` : ''}`);
+  let named = mutants.map((m) => m.caughtBy);
+  let passed = 0;
+  const reruns = [];
+  for (let attempt = 1; ; attempt++) {
+    const suites = SUITES[template].filter((s) => named.some((c) => c.suite === s));
+    const r = await runJest(copy, template, {
+      suites,
+      pattern: exactNames(named.map((c) => c.test)),
+    });
+    if (r.error) return { error: r.error, failing: new Map() };
+    passed += r.passed;
+    // A test per caughtBy, passed; anything else (failed, skipped, never found) proves nothing.
+    const failing = new Map();
+    const failed = new Map();
+    for (const c of named) {
+      const key = testKey(c.suite, c.test);
+      const t = r.tests.get(key);
+      if (!t) failing.set(key, 'no such test ran on the unmutated template (a wrong caughtBy)');
+      else if (t.status !== 'passed') {
+        failing.set(key, `${t.status} on the unmutated template${t.why ? `: ${t.why}` : ''}`);
+        if (t.status === 'failed') failed.set(key, c);
+      }
+    }
+    if (r.setup) failing.set('(setup)', `a setup hook failed: ${r.setup}`);
+    // Only failed tests are run again: a wrong caughtBy or a failed setup stays an error.
+    if (failing.size === 0 || failed.size < failing.size || attempt === 3)
+      return { failing, passed, reruns };
+    for (const [key, why] of failing) reruns.push(`${key}: ${why}`);
+    named = [...failed.values()];
   }
-  if (r.setup) failing.set('(setup)', `a setup hook failed: ${r.setup}`);
-  return { failing, passed: r.passed };
 }
 
 /**
@@ -515,6 +531,8 @@ async function main() {
               : b.failing.size
                 ? ['FAILED', [...b.failing].map(([k, v]) => `${k}: ${v}`).join('\n    ')]
                 : ['passed', `${b.passed} named tests on the unmutated template`];
+            for (const why of b.reruns ?? [])
+              console.log(`RERUN    baseline-${t}: failed, so run again: ${firstLine(why)}`);
             results.set(`baseline-${t}`, { verdict, detail, took });
             console.log(
               `${verdict.padEnd(8)} ${`baseline-${t}`.padEnd(36)} ${seconds(took).padStart(6)}  ${detail}`,
