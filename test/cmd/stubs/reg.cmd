@@ -66,16 +66,24 @@ exit /b 0
 
 :back_before_online
 if /i not "%K%"=="HKLM\%STUB_KEY%" goto real
-"%SystemRoot%\system32\reg.exe" query "%K%" >nul 2>&1
-if not errorlevel 1 goto real
+rem The count is of the caller's own reads as they came out, not of a probe before them: the
+rem engine may remove the key between a probe and the read, and Wine now and then cannot start
+rem reg.exe at all (exit code 9009), which is not a read that found the key gone.
+"%SystemRoot%\system32\reg.exe" %* >"%STUB_STATE%\bbo-out.txt" 2>"%STUB_STATE%\bbo-err.txt"
+set "RC=%ERRORLEVEL%"
+if not "%RC%"=="1" goto back_before_online_pass
 set "N=0"
 if exist "%STUB_STATE%\gone-reads.txt" set /p N=<"%STUB_STATE%\gone-reads.txt"
 set /a N=N+1
 >"%STUB_STATE%\gone-reads.txt" echo %N%
-if not "%N%"=="3" goto real
+if not "%N%"=="3" goto back_before_online_pass
 "%SystemRoot%\system32\reg.exe" add "%K%" /v "EDB Database recovered" /t REG_BINARY /d 00 /f >nul 2>&1
 >>"%STUB_LOG%" echo reg: the key was written again (a second restore)
 goto real
+:back_before_online_pass
+type "%STUB_STATE%\bbo-out.txt"
+type "%STUB_STATE%\bbo-err.txt" 1>&2
+exit /b %RC%
 
 :absent_once
 if exist "%STUB_STATE%\absent-once-done.txt" goto real
