@@ -135,6 +135,9 @@ function fileFormats(formats: string[] | undefined): Format[] | undefined {
   return files?.length ? (files as Format[]) : undefined;
 }
 
+/** generate's output folder when --out is not given (not a yargs default: see the option). */
+const DEFAULT_OUT = 'out';
+
 /** True when `path` is `folder` or below it. */
 function isInside(path: string, folder: string): boolean {
   const rel = relative(resolve(folder), resolve(path));
@@ -155,7 +158,11 @@ async function main(): Promise<void> {
         y
           .positional('inventory', { type: 'string', describe: 'Inventory file (YAML or JSON)' })
           // No yargs default for out, force and prune: --plan must tell a given option from none.
-          .option('out', { type: 'string', defaultDescription: 'out', describe: 'Output folder' })
+          .option('out', {
+            type: 'string',
+            defaultDescription: DEFAULT_OUT,
+            describe: 'Output folder',
+          })
           .option('cluster', {
             type: 'string',
             array: true,
@@ -222,7 +229,7 @@ async function main(): Promise<void> {
               );
             if (a.planOut !== undefined && !a.dryRun)
               return new UsageError('--plan-out saves the plan of a dry run: add --dry-run');
-            const out = typeof a.out === 'string' ? a.out : 'out';
+            const out = a.out ?? DEFAULT_OUT;
             if (typeof a.planOut === 'string' && isInside(a.planOut, out))
               return new UsageError(
                 `--plan-out ${a.planOut} is inside the output folder ${out}, which holds only what generate writes (verify would report the plan as a file clusrestore did not write): save it beside the folder, e.g. --plan-out plan.json`,
@@ -251,7 +258,7 @@ async function main(): Promise<void> {
                 // A saved plan names its inventory.
                 inventory:
                   argv.plan === undefined ? await inventoryFor(argv.inventory) : argv.inventory,
-                outDir: argv.out ?? 'out',
+                outDir: argv.out ?? DEFAULT_OUT,
                 clusters: argv.cluster,
                 formats: fileFormats(argv.format),
                 force: !!argv.force,

@@ -244,10 +244,10 @@ export function verifyCommand(
   io: Io,
   phase: Phase = () => undefined,
 ): number {
-  const report = verifyOutput(outDir, { ...opts, onProgress: phase('rendering clusters') });
+  const { json, ...options } = opts;
+  const report = verifyOutput(outDir, { ...options, onProgress: phase('rendering clusters') });
   const ok = report.problems.length === 0;
-  if (opts.json)
-    io.out(JSON.stringify({ schema: 'clusrestore/verify/v1', ...report, ok }, null, 2));
+  if (json) io.out(JSON.stringify({ schema: 'clusrestore/verify/v1', ...report, ok }, null, 2));
   else {
     for (const p of report.problems) io.err(`clusrestore: ${outDir}/${p}`);
     io.out(verifySummary(report));
