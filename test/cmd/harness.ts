@@ -213,7 +213,7 @@ export class WineLab {
   readonly trace: string;
   /** Shims for sc.exe and reg.exe that run stubs/sc.cmd and stubs/reg.cmd: first on nodes with a mode. */
   readonly toolStubs: string;
-  private readonly nodes: WineNode[] = [];
+  private nodes: WineNode[] = [];
 
   private constructor(readonly tools: WineTools) {
     this.root = mkdtempSync(join(tmpdir(), 'clusrestore-wine-'));
@@ -297,8 +297,14 @@ export class WineLab {
     }
   }
 
-  /** A fresh node in its own prefix, seeded as `spec` says. */
+  /**
+   * A fresh node in its own prefix, seeded as `spec` says. A test that describeWine retries asks
+   * again for the node its failed attempt left behind (the attempt threw before its dispose):
+   * that node is ended and deleted first, so every attempt starts from the seeded state.
+   */
   node(name: string, spec: NodeSpec): WineNode {
+    for (const old of this.nodes.filter((n) => n.name === name)) old.dispose();
+    this.nodes = this.nodes.filter((n) => n.name !== name);
     const node = new WineNode(this, name, spec);
     this.nodes.push(node);
     return node;
@@ -338,7 +344,7 @@ export class WineNode {
 
   constructor(
     private readonly lab: WineLab,
-    name: string,
+    readonly name: string,
     readonly spec: NodeSpec,
   ) {
     this.dir = join(lab.root, name);
@@ -346,7 +352,9 @@ export class WineNode {
     this.state = join(this.dir, 'state');
     this.callLog = join(this.dir, 'calls.log');
     this.argvLog = join(this.dir, 'argv.log');
-    mkdirSync(this.state, { recursive: true });
+    // Not recursive: a folder left from an earlier node would mix its prefix and call log in.
+    mkdirSync(this.dir);
+    mkdirSync(this.state);
     // Hard links make the copy instant; the registry files are copied for real because Wine
     // rewrites them in place, which through a link would change the template.
     must('copying the template prefix', spawnSync('cp', ['-al', lab.template, this.prefix]));
