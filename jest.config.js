@@ -15,6 +15,6 @@ module.exports = {
   testTimeout: 120000,
   // Those suites mostly wait on pwsh and Wine processes, so two test files run at a time even on
   // 2 cores, where jest's default is one: on the 2-core VM the whole run went from 1,100-1,500 s
-  // to 850 s, with no retry.
+  // to 850 s, and no test needed a retry.
   maxWorkers: Math.max(2, availableParallelism() - 1),
 };
