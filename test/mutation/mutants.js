@@ -162,7 +162,7 @@ const cmdHappy = inSuite(
 const cmdOneNode = inSuite(
   'test/cmd/wine.test.ts',
   'the cmd script under Wine',
-  'one node for the runs that must change nothing, then the stand-in itself',
+  'one node for the runs that must change nothing',
 );
 const cmdRealNode = inSuite(
   'test/cmd/real-node.test.ts',
