@@ -509,6 +509,19 @@ async function main(): Promise<void> {
       'Name a command: generate, validate, verify, simulate, report, schema or init.',
     )
     .strict()
+    // yargs hands an option given twice over as an array; only the options declared `array`
+    // take more than one value, so for the others that is a usage error, not a crash inside.
+    .check((argv, options) => {
+      const twice = Object.keys(options.key).filter(
+        (k) => !options.array.includes(k) && Array.isArray(argv[k]),
+      );
+      return (
+        twice.length === 0 ||
+        new UsageError(
+          `${twice.map((k) => `--${k}`).join(', ')} given more than once: give each once`,
+        )
+      );
+    }, true)
     .recommendCommands()
     .help()
     .alias('h', 'help')

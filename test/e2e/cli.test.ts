@@ -335,6 +335,23 @@ describe('validate, verify, schema, init', () => {
     );
     expect(cli(['nope']).code).toBe(1);
   });
+
+  it('a single-value option given twice is a usage error that names it; repeatable ones still repeat', () => {
+    const dir = tempDir();
+    for (const [args, option] of [
+      [['generate', '--dry-run', '--out', 'a', '--out', 'b', '--plan-out', 'p.json'], '--out'],
+      [['generate', '--out', 'a', '--out', 'b'], '--out'],
+      [['verify', 'o', '--inventory', EXAMPLE, '--inventory', EXAMPLE], '--inventory'],
+    ] as const) {
+      const r = cli([...args], dir);
+      expect([args, r.code]).toEqual([args, 1]);
+      expect(r.stderr).toContain(`${option} given more than once: give each once`);
+      expect(r.stderr).not.toMatch(/TypeError|internal error/);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+    const ok = cli(['generate', '--dry-run', '--cluster', 'EXCL01', '--cluster', 'EXCL02'], dir);
+    expect(ok.code).toBe(0);
+  });
 });
 
 describe('files clusrestore no longer produces', () => {
