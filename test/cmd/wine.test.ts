@@ -77,6 +77,14 @@ const CHECKPOINT_HARMLESS = (c: ClusterConfig) =>
 const CHECKPOINT_RESTORED = (c: ClusterConfig) =>
   `cluster: checkpoint of SYSTEM\\CurrentControlSet\\Services\\${c.serviceName} restored over the registry, Restore in Progress key deleted: -528, events 1002 and 1042`;
 
+/** What KB Q188674 warns of: the resource brought online first, with cluster.exe alone. */
+function onlineFirst(node: WineNode) {
+  return node.runBatch(
+    'naive-online.cmd',
+    `@echo off\ncluster resource "${node.spec.cluster.resourceName}" /online /wait:30\nexit /b %ERRORLEVEL%\n`,
+  );
+}
+
 function backups(node: WineNode): string[] {
   return node.logFiles().filter((f) => f.endsWith('.reg'));
 }
@@ -338,10 +346,7 @@ describeWine(
     it('the stand-in reproduces KB Q188674: online first restores the checkpoint over the key', () => {
       const c = PLAIN.cluster;
       const n = node('naive-online', PLAIN, { computerName: 'EXNODE2' });
-      const r = n.runBatch(
-        'naive-online.cmd',
-        `@echo off\ncluster resource "${c.resourceName}" /online /wait:30\nexit /b %ERRORLEVEL%\n`,
-      );
+      const r = onlineFirst(n);
       expect(r.status).not.toBe(0);
       expect(n.calls()).toEqual([
         expectedCall(c, 'online').replace(/\d+$/, '30'),
@@ -355,12 +360,8 @@ describeWine(
     // A retried test asks for its node again by name. In stop 23's CI run the second attempt got
     // the first one's prefix and call log, and the third found the key already consumed (exit 20).
     it('a node asked for again by name, as a retried test does, starts from the seeded state', () => {
-      const c = PLAIN.cluster;
       const first = node('again', PLAIN, { computerName: 'EXNODE1' });
-      first.runBatch(
-        'naive-online.cmd',
-        `@echo off\ncluster resource "${c.resourceName}" /online /wait:30\n`,
-      );
+      onlineFirst(first);
       expect(first.inspect()).toEqual({
         keyPresent: false,
         service: 'STOPPED',
